@@ -1,0 +1,61 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# Build mdev.ko and the samples out of tree against the Debian kernel's
+# headers, as a vendor or distribution user would, and lay them out in a
+# module root where they override Debian's through updates/:
+#   $OUT/stock/modroot/lib/modules/$KVER/{updates/,modules.dep,...}
+# The build folder holds symlinks to the assembled tree, never objects in it.
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+KVER=$(stock_kver)
+KDIR=/lib/modules/$KVER/build
+B=$OUT/stock/build
+MODROOT=$OUT/stock/modroot
+[ -d "$KDIR" ] || die "$KDIR missing: run make setup"
+
+# Mirror the folders we build, as symlinks to the assembled sources.
+link_dir() {
+	mkdir -p "$B/$1"
+	find "$TREE/$1" -maxdepth 1 -type f | while read -r f; do
+		ln -sfn "$f" "$B/$1/${f##*/}"
+	done
+	# Drop links whose target left the tree.
+	find "$B/$1" -maxdepth 1 -xtype l -delete
+}
+link_dir drivers/vfio/mdev
+link_dir samples/vfio-mdev
+# Headers we add or change shadow the Debian ones (see NOSTDINC_FLAGS).
+mkdir -p "$B/include/linux"
+find "$B/include/linux" -maxdepth 1 -type l -delete
+grep '^include/linux/' "$OUT/linux.touched" | while read -r f; do
+	ln -sfn "$TREE/$f" "$B/$f"
+done
+echo 'obj-m += drivers/vfio/mdev/ samples/vfio-mdev/' > "$B/Kbuild"
+
+make -s -C "$KDIR" M="$B" -j"$JOBS" \
+	NOSTDINC_FLAGS="-nostdinc -I$B/include" \
+	CONFIG_VFIO_MDEV=m \
+	CONFIG_SAMPLE_VFIO_MDEV_MTTY=m \
+	CONFIG_SAMPLE_VFIO_MDEV_MDPY=m \
+	CONFIG_SAMPLE_VFIO_MDEV_MBOCHS=m \
+	modules
+
+# Module root: ours in updates/, which depmod prefers over Debian's. depmod
+# runs in a scratch root where kernel/ links to Debian's modules; the guest
+# lays the module root over its own /lib/modules, so it must not carry the
+# link (it would point at itself there).
+D=$MODROOT/lib/modules/$KVER
+DEP=$OUT/stock/depmod/lib/modules/$KVER
+rm -rf "$MODROOT" "$OUT/stock/depmod"
+mkdir -p "$D/updates" "$DEP/updates"
+ln -s "/lib/modules/$KVER/kernel" "$DEP/kernel"
+for f in modules.order modules.builtin modules.builtin.modinfo; do
+	cp "/lib/modules/$KVER/$f" "$DEP/$f"
+done
+find "$B" -name '*.ko' -exec cp {} "$DEP/updates/" \;
+depmod -b "$OUT/stock/depmod" "$KVER"
+modinfo -b "$OUT/stock/depmod" -k "$KVER" -F filename mdev | grep -q updates/ ||
+	die "depmod does not prefer updates/mdev.ko"
+cp -r "$DEP/updates" "$DEP"/modules.* "$D/"

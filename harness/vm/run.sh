@@ -1,0 +1,122 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# Boot a kernel under qemu-system-x86_64 (TCG) with the host root shared
+# read-only over 9p, load the mdev modules, run a command inside and return
+# its exit status and output. Any kernel splat (KASAN, lockdep, WARN, BUG,
+# kmemleak report, ...) fails the run and is printed, even if the command
+# passed.
+#
+#   run.sh [-k stock|debug] [-m "modules to load"] [-t timeout] -- command...
+set -euo pipefail
+. "$(dirname "$0")/../lib.sh"
+
+KIND=stock
+MODULES="vfio vfio_iommu_type1 mdev mtty mdpy mbochs"
+TIMEOUT=1200
+while getopts "k:m:t:" o; do
+	case $o in
+	k) KIND=$OPTARG ;;
+	m) MODULES=$OPTARG ;;
+	t) TIMEOUT=$OPTARG ;;
+	*) die "usage: $0 [-k stock|debug] [-m modules] [-t secs] -- cmd" ;;
+	esac
+done
+shift $((OPTIND - 1))
+[ $# -gt 0 ] || die "no command"
+
+case $KIND in
+stock)
+	KVER=$(stock_kver)
+	KERNEL=/boot/vmlinuz-$KVER
+	MODROOT=$OUT/stock/modroot
+	;;
+debug)
+	KERNEL=$OUT/debug/build/arch/x86/boot/bzImage
+	MODROOT=$OUT/debug/modroot
+	KVER=$(ls "$MODROOT/lib/modules" 2>/dev/null | head -n1)
+	;;
+*) die "unknown kernel $KIND" ;;
+esac
+[ -r "$KERNEL" ] && [ -d "$MODROOT/lib/modules/$KVER" ] ||
+	die "$KIND kernel not built: run make $KIND"
+
+# initramfs: busybox, /init and, for the stock kernel, the 9p modules.
+initramfs() {
+	local dir=$OUT/vm/initramfs-$KIND img=$OUT/vm/initramfs-$KIND.cpio.gz
+	if [ -s "$img" ] && [ "$img" -nt "$REPO/harness/vm/init" ] &&
+	   [ "$img" -nt "$KERNEL" ]; then
+		echo "$img"; return
+	fi
+	rm -rf "$dir"
+	mkdir -p "$dir"/{bin,proc,sys,dev,newroot,modules}
+	cp /bin/busybox "$dir/bin/busybox"
+	cp "$REPO/harness/vm/init" "$dir/init"
+	chmod +x "$dir/init"
+	if [ "$KIND" = stock ]; then
+		for m in 9pnet_virtio 9p; do
+			modprobe -d "$MODROOT" -S "$KVER" --show-depends "$m"
+		done |
+		awk '$1 == "insmod" { print $2 }' | awk '!seen[$0]++' |
+		while read -r ko; do
+			local name=${ko##*/}
+			name=${name%.xz}
+			case "$ko" in
+			*.xz) xz -dc "$ko" > "$dir/modules/$name" ;;
+			*) cp "$ko" "$dir/modules/$name" ;;
+			esac
+			echo "$name" >> "$dir/modules/order"
+		done
+	fi
+	(cd "$dir" && find . | cpio -o -H newc --quiet | gzip -1) > "$img"
+	echo "$img"
+}
+
+mkdir -p "$OUT/vm"
+INITRD=$(initramfs)
+RUN=$(mktemp -d "$OUT/vm/run.XXXXXX")
+trap '[ -n "${VM_KEEP:-}" ] || rm -rf "$RUN"' EXIT
+printf '%s\n' "$*" > "$RUN/cmd"
+cat > "$RUN/env" <<EOT
+VM_MODROOT='$MODROOT'
+VM_MODULES='$MODULES'
+VM_CWD='$PWD'
+EOT
+
+# The command's output streams live; kernel messages are checked below.
+set +e
+timeout --foreground "$TIMEOUT" qemu-system-x86_64 \
+	-machine q35 -cpu max -smp 2 -m 2G -nographic -no-reboot \
+	-kernel "$KERNEL" -initrd "$INITRD" \
+	-append "console=ttyS0 loglevel=4 panic=-1 vm.guest=$REPO/harness/vm/guest.sh" \
+	-virtfs local,path=/,mount_tag=hostroot,readonly=on,security_model=none,multidevs=remap \
+	-virtfs "local,path=$RUN,mount_tag=vmout,security_model=none" \
+	-nic none < /dev/null 2>&1 | tee "$RUN/console" |
+	sed -u -e 's/\r$//' -e '/^\[ *[0-9.]*\]/d' -e '/^guest: done/d' \
+	    -e '/SeaBIOS\|^Booting from ROM\|^Probing EDD/d'
+rc=${PIPESTATUS[0]}
+set -e
+if [ $rc -ne 0 ]; then
+	log "qemu exited with $rc (124: timeout after ${TIMEOUT}s)"
+	tail -n 50 "$RUN/console" >&2
+	exit 1
+fi
+[ -f "$RUN/rc" ] || { log "the guest did not finish"; exit 1; }
+
+# Splats: anything in the kernel log or in the kmemleak report.
+SPLAT='BUG:|WARNING:|KASAN|UBSAN|Oops|general protection|Kernel panic|possible (circular|recursive) locking|inconsistent lock state|suspicious RCU|sleeping function called|INFO: task .* blocked|lock held when returning|unreferenced object|Call Trace'
+splat=0
+if grep -E -q "$SPLAT" "$RUN/dmesg" 2>/dev/null; then
+	log "kernel splat in the $KIND kernel's log:"
+	grep -E -B5 -A40 "$SPLAT" "$RUN/dmesg" | head -n 200 >&2
+	splat=1
+fi
+if [ -s "$RUN/kmemleak" ]; then
+	log "kmemleak report:"
+	head -n 100 "$RUN/kmemleak" >&2
+	splat=1
+fi
+[ -n "${VM_KEEP_LOG:-}" ] && cp "$RUN/dmesg" "$VM_KEEP_LOG"
+cmd_rc=$(cat "$RUN/rc")
+[ $splat = 0 ] || exit 1
+exit "$cmd_rc"
