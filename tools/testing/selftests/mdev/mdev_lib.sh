@@ -1,0 +1,99 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# Helpers of the mdev selftests: KTAP output, mdev sysfs paths, and writes
+# that report the errno the kernel returned, the way a shell user sees it.
+
+DIR="$(dirname "$(readlink -f "$0")")"
+source "$DIR/../kselftest/ktap_helpers.sh"
+
+MDEV_CLASS=/sys/class/mdev_bus
+MDEV_DEVICES=/sys/bus/mdev/devices
+export LC_ALL=C
+
+# Created devices, removed again on exit whatever happens.
+MDEV_CREATED=()
+
+mdev_cleanup() {
+	local u
+	for u in "${MDEV_CREATED[@]}"; do
+		[ -e "$MDEV_DEVICES/$u/remove" ] &&
+			echo 1 > "$MDEV_DEVICES/$u/remove" 2>/dev/null
+	done
+	return 0
+}
+trap mdev_cleanup EXIT
+
+# mdev_type_dir PARENT TYPE: sysfs folder of an mdev type.
+mdev_type_dir() {
+	echo "$MDEV_CLASS/$1/mdev_supported_types/$1-$2"
+}
+
+# mdev_require_parent PARENT: skip the whole test if the parent is absent.
+mdev_require_parent() {
+	if [ ! -d "$MDEV_CLASS/$1" ]; then
+		ktap_skip_all "mdev parent $1 not present (load its module)"
+		exit "$KSFT_SKIP"
+	fi
+}
+
+# errno_of MESSAGE: the errno name behind a shell write error message.
+errno_of() {
+	case "$1" in
+	*"Invalid argument"*) echo EINVAL ;;
+	*"Protocol error"*) echo EPROTO ;;
+	*"Device or resource busy"*) echo EBUSY ;;
+	*"Permission denied"*) echo EACCES ;;
+	*"No such device"*) echo ENODEV ;;
+	*"File exists"*) echo EEXIST ;;
+	*"No such file or directory"*) echo ENOENT ;;
+	*"Operation not permitted"*) echo EPERM ;;
+	*"Too many users"*) echo EUSERS ;;
+	*) echo "unknown($1)" ;;
+	esac
+}
+
+# write_errno FILE VALUE: write VALUE (no newline) the way mdevctl does and
+# print OK or the errno name of the failed write.
+write_errno() {
+	local err
+	if err=$( (printf '%s' "$2" > "$1") 2>&1); then
+		echo OK
+	else
+		errno_of "$err"
+	fi
+}
+
+# mdev_create PARENT TYPE: create a device, print its UUID.
+mdev_create() {
+	local u
+	u=$(cat /proc/sys/kernel/random/uuid)
+	echo "$u" > "$(mdev_type_dir "$1" "$2")/create" || return 1
+	MDEV_CREATED+=("$u")
+	echo "$u"
+}
+
+# mdev_remove UUID
+mdev_remove() {
+	echo 1 > "$MDEV_DEVICES/$1/remove"
+}
+
+# check DESCRIPTION COMMAND...: one KTAP test result from a command.
+check() {
+	local desc=$1
+	shift
+	if "$@"; then
+		ktap_test_pass "$desc"
+	else
+		ktap_test_fail "$desc"
+	fi
+}
+
+# expect_eq DESCRIPTION EXPECTED ACTUAL
+expect_eq() {
+	if [ "$2" = "$3" ]; then
+		ktap_test_pass "$1"
+	else
+		ktap_print_msg "$1: expected '$2', got '$3'"
+		ktap_test_fail "$1"
+	fi
+}
