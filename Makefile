@@ -1,0 +1,47 @@
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# mdev live-migration compatibility: build, boot and test. See README.md.
+# Everything is built under out/ (OUT=...); the assembled kernel tree in
+# out/linux is never built in (O= folders only).
+
+H := harness
+
+.PHONY: all setup assemble modules debug selftests demo test test-host \
+	test-stock test-debug quick clean
+
+all: demo
+
+setup:
+	@$(H)/setup.sh
+
+assemble: setup
+	@$(H)/assemble.sh
+
+# Out-of-tree mdev.ko and samples for the stock Debian kernel.
+modules: assemble
+	@$(H)/build-stock.sh
+
+# Our own debug kernel (KASAN, lockdep, kmemleak, KUnit).
+debug: assemble
+	@$(H)/build-debug.sh
+
+selftests: assemble
+	@$(H)/build-selftests.sh
+
+# The main job: boot the stock kernel with our modules and show the flow.
+demo: modules
+	@$(H)/vm/run.sh -k stock -- harness/demo.sh
+
+# All tests (this is what CI runs). T=<test.sh> runs one kselftest.
+test:
+	@$(H)/test.sh
+
+test-host test-stock test-debug:
+	@$(H)/test.sh $(@:test-%=%)
+
+# Development loop: rebuild the stock modules, boot, run the kselftests.
+quick:
+	@$(H)/test.sh stock
+
+clean:
+	rm -rf out

@@ -1,0 +1,69 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# The project's test command: every stage named (default: all), each
+# building what it needs first. Prints each stage's output live, then one
+# line per stage and the closing "N passed, N failed, N skipped" line.
+#
+#   test.sh [host] [stock] [debug]     T=<test.sh> runs one kselftest only
+set -uo pipefail
+. "$(dirname "$0")/lib.sh"
+
+STAGES=("$@")
+[ ${#STAGES[@]} -gt 0 ] || STAGES=(host stock debug)
+LOGS=$OUT/logs
+KSFT="out/kselftest/run_kselftest.sh${T:+ -t mdev:$T}"
+KUNIT_MODULES="migcompat_test"
+mkdir -p "$LOGS"
+
+run_stage() {
+	case $1 in
+	host)
+		make -s -C "$REPO/tools/testing/migcompat" \
+			OUTPUT="$OUT/migcompat/" check
+		;;
+	stock)
+		"$REPO/harness/build-stock.sh" &&
+		"$REPO/harness/vm/run.sh" -k stock -- "$KSFT"
+		;;
+	debug)
+		"$REPO/harness/build-debug.sh" &&
+		"$REPO/harness/vm/run.sh" -k debug -- \
+			"harness/vm/kunit.sh $KUNIT_MODULES; $KSFT"
+		;;
+	*) log "unknown stage $1"; return 1 ;;
+	esac
+}
+
+"$REPO/harness/setup.sh" || exit 1
+"$REPO/harness/assemble.sh" || exit 1
+"$REPO/harness/build-selftests.sh" || exit 1
+
+tp=0 tf=0 ts=0 summary=()
+for s in "${STAGES[@]}"; do
+	echo "=== stage $s"
+	start=$SECONDS
+	cd "$REPO"
+	run_stage "$s" 2>&1 | tee "$LOGS/$s.log"
+	rc=${PIPESTATUS[0]}
+	if [ "$s" = host ]; then
+		read -r p f k < <(sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed.*/\1 \2 0/p' \
+			"$LOGS/$s.log" | tail -n1)
+	else
+		read -r p f k < <(awk -f "$REPO/harness/count.awk" "$LOGS/$s.log")
+	fi
+	p=${p:-0} f=${f:-0} k=${k:-0}
+	# A stage that fails without a failing test (build error, splat,
+	# crash) counts as one failure of its own.
+	if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
+		f=1
+		summary+=("$s: FAILED (exit $rc) outside the tests, see $LOGS/$s.log")
+	fi
+	summary+=("$s: $p passed, $f failed, $k skipped in $((SECONDS - start)) s")
+	tp=$((tp + p)) tf=$((tf + f)) ts=$((ts + k))
+done
+
+echo "=== summary"
+printf '%s\n' "${summary[@]}"
+echo "$tp passed, $tf failed, $ts skipped"
+[ "$tf" -eq 0 ] && [ "$tp" -gt 0 ]
