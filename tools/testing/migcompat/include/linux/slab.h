@@ -1,0 +1,30 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* Userspace shim: the allocator on top of malloc. */
+#ifndef _MIGC_SHIM_LINUX_SLAB_H
+#define _MIGC_SHIM_LINUX_SLAB_H
+
+#include <stdlib.h>
+#include <linux/types.h>
+
+typedef unsigned int gfp_t;
+#define GFP_KERNEL	0u
+
+static inline void *kzalloc(size_t size, gfp_t gfp)
+{
+	(void)gfp;
+	return calloc(1, size);
+}
+
+/* calloc() checks n * size for overflow, as kcalloc() does. */
+static inline void *kcalloc(size_t n, size_t size, gfp_t gfp)
+{
+	(void)gfp;
+	return calloc(n, size);
+}
+
+static inline void kfree(const void *p)
+{
+	free((void *)p);
+}
+
+#endif
