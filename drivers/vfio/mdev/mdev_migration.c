@@ -1,0 +1,575 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Migration compatibility of mediated devices: the sysfs attributes and
+ * the helpers drivers call. The rules themselves live in migcompat.c.
+ *
+ * Per type:   mdev_supported_types/<type>/migration_info.json
+ * Per device: <device>/migration_info.json, <device>/migration/params/<name>
+ *
+ * Locking: &mdev_migration.lock serializes, for one device, every call of
+ * the driver's get/set/check callbacks and protects @opened and @frozen.
+ * A description is read in one critical section, so it is a consistent
+ * snapshot. The attributes are removed before the driver is unbound
+ * (mdev_remove_sysfs_files() runs before device_del()), and kernfs drains
+ * running show/store calls on removal, so no callback runs on a device
+ * whose driver state is gone.
+ */
+
+#include <linux/mdev.h>
+#include <linux/mdev_migration.h>
+#include <linux/mutex.h>
+#include <linux/slab.h>
+#include <linux/sysfs.h>
+
+#include "mdev_private.h"
+
+/**
+ * struct mdev_migration_attr - one migration/params/<name> file
+ * @kattr: the sysfs attribute
+ * @param: the parameter it shows
+ * @mdev: the device it belongs to
+ */
+struct mdev_migration_attr {
+	struct kobj_attribute kattr;
+	const struct migc_param *param;
+	struct mdev_device *mdev;
+};
+
+/**
+ * struct mdev_migration - migration state of one mdev device
+ * @lock: serializes the driver callbacks; protects @opened and @frozen
+ * @opened: the device was opened once; create parameters are fixed
+ * @frozen: a migration is in progress; runtime parameters are fixed
+ * @model: the device's model, the first model of its type
+ * @ops: the driver's callbacks
+ * @kobj: the migration/ folder
+ * @params: the migration/params/ group
+ * @attrs: one attribute per parameter of @model
+ */
+struct mdev_migration {
+	struct mutex lock;	/* see the locking note at the top */
+	bool opened;
+	bool frozen;
+	const struct migc_model *model;
+	const struct mdev_migration_ops *ops;
+	struct kobject *kobj;
+	struct attribute_group params;
+	struct mdev_migration_attr *attrs;
+};
+
+/*
+ * A snapshot of a device's parameter values, in model order, with room
+ * for copies of its string values.
+ */
+struct mdev_migration_values {
+	struct migc_value v[MIGC_MAX_PARAMS];
+	char str[][MIGC_STR_MAX + 1];
+};
+
+bool mdev_migration_supported(struct mdev_type *mtype)
+{
+	return mtype->parent->mdev_driver->migration && mtype->migration_caps;
+}
+
+static int verdict_rule(enum migc_verdict verdict)
+{
+	switch (verdict) {
+	case MIGC_MODEL_DIFFERS:
+		return 1;
+	case MIGC_PARAM_MISSING:
+	case MIGC_PARAM_NOT_OFF:
+		return 3;
+	case MIGC_DRIVER_CHECK:
+		return 4;
+	default:
+		return 2;
+	}
+}
+
+/* One ratelimited line per failed check: object, rule, parameter, values. */
+static void log_reason(struct device *dev, const char *type_name,
+		       const struct migc_reason *why)
+{
+	const char *what = migc_verdict_str(why->verdict);
+	int rule = verdict_rule(why->verdict);
+
+	if (dev)
+		dev_notice_ratelimited(dev, "migration check failed: rule %d, %s: parameter '%s': source %s, destination %s\n",
+				       rule, what, why->param, why->src,
+				       why->dst);
+	else
+		pr_notice_ratelimited("mdev type %s: migration check failed: rule %d, %s: parameter '%s': source %s, destination %s\n",
+				      type_name, rule, what, why->param,
+				      why->src, why->dst);
+}
+
+static struct migc_desc *parse_desc(const char *buf, size_t len)
+{
+	struct migc_desc *desc;
+	int ret;
+
+	desc = kmalloc(sizeof(*desc), GFP_KERNEL);
+	if (!desc)
+		return ERR_PTR(-ENOMEM);
+	ret = migc_desc_parse(buf, len, desc);
+	if (ret) {
+		kfree(desc);
+		return ERR_PTR(ret);
+	}
+	return desc;
+}
+
+ssize_t mdev_migration_type_show(struct mdev_type *mtype, char *buf)
+{
+	int ret = migc_caps_print(mtype->migration_caps, buf, PAGE_SIZE);
+
+	return ret < 0 ? -EFBIG : ret;
+}
+
+ssize_t mdev_migration_type_store(struct mdev_type *mtype, const char *buf,
+				  size_t count)
+{
+	const struct mdev_migration_ops *ops =
+		mtype->parent->mdev_driver->migration;
+	struct migc_reason why = {};
+	struct migc_desc *src;
+	int ret;
+
+	src = parse_desc(buf, count);
+	if (IS_ERR(src))
+		return PTR_ERR(src);
+
+	ret = migc_check_type(mtype->migration_caps, src, &why);
+	if (!ret && ops->type_check) {
+		ret = ops->type_check(mtype, src, &why);
+		if (ret)
+			why.verdict = MIGC_DRIVER_CHECK;
+	}
+	if (ret)
+		log_reason(NULL, kobject_name(&mtype->kobj), &why);
+	kfree(src);
+	return ret ? ret : count;
+}
+
+static unsigned int nr_str_params(const struct migc_model *model)
+{
+	unsigned int i, n = 0;
+
+	for (i = 0; i < model->nr_params; i++)
+		n += model->params[i].type == MIGC_STR;
+	return n;
+}
+
+static struct mdev_migration_values *alloc_values(struct mdev_migration *mig)
+{
+	struct mdev_migration_values *vals;
+
+	return kmalloc(struct_size(vals, str, nr_str_params(mig->model)),
+		       GFP_KERNEL);
+}
+
+/* Read every parameter; caller holds mig->lock. */
+static int read_values(struct mdev_device *mdev,
+		       struct mdev_migration_values *vals)
+{
+	struct mdev_migration *mig = mdev->migration;
+	const struct migc_model *model = mig->model;
+	unsigned int i, s = 0;
+	int ret;
+
+	lockdep_assert_held(&mig->lock);
+	for (i = 0; i < model->nr_params; i++) {
+		const struct migc_param *p = &model->params[i];
+		struct migc_value *v = &vals->v[i];
+
+		ret = mig->ops->get(mdev, p, v);
+		if (ret)
+			return ret;
+		if (WARN_ON_ONCE(v->type != p->type))
+			return -EIO;
+		if (p->type == MIGC_STR) {
+			strscpy(vals->str[s], v->s, sizeof(vals->str[s]));
+			v->s = vals->str[s++];
+		}
+	}
+	return 0;
+}
+
+/**
+ * mdev_migration_describe - print the description of a device
+ * @mdev: the device
+ * @buf: where to print it
+ * @size: room in @buf
+ *
+ * The description is one consistent snapshot of the device's parameters,
+ * printed as in its migration_info.json file, newline included. A driver
+ * puts it at the start of its migration stream.
+ *
+ * Return: the length printed, -E2BIG if @buf is too small, -ENODEV if the
+ * device does not support migration, or the error of the driver's get().
+ */
+int mdev_migration_describe(struct mdev_device *mdev, char *buf, size_t size)
+{
+	struct mdev_migration *mig = mdev->migration;
+	struct mdev_migration_values *vals;
+	int ret;
+
+	if (!mig)
+		return -ENODEV;
+	vals = alloc_values(mig);
+	if (!vals)
+		return -ENOMEM;
+	mutex_lock(&mig->lock);
+	ret = read_values(mdev, vals);
+	mutex_unlock(&mig->lock);
+	if (!ret)
+		ret = migc_desc_print(mig->model, vals->v, buf, size);
+	kfree(vals);
+	return ret;
+}
+EXPORT_SYMBOL_GPL(mdev_migration_describe);
+
+/* Rules 1-3 against the current values, then the driver's rule 4. */
+static int check_device(struct mdev_device *mdev, const struct migc_desc *src,
+			struct migc_reason *why)
+{
+	struct mdev_migration *mig = mdev->migration;
+	struct mdev_migration_values *vals;
+	int ret;
+
+	vals = alloc_values(mig);
+	if (!vals)
+		return -ENOMEM;
+	mutex_lock(&mig->lock);
+	ret = read_values(mdev, vals);
+	if (!ret)
+		ret = migc_check_device(mig->model, vals->v, src, why);
+	if (!ret && mig->ops->check) {
+		ret = mig->ops->check(mdev, src, why);
+		if (ret)
+			why->verdict = MIGC_DRIVER_CHECK;
+	}
+	mutex_unlock(&mig->lock);
+	kfree(vals);
+	return ret;
+}
+
+/**
+ * mdev_migration_check - can a device accept a migration from a source?
+ * @mdev: the destination device
+ * @buf: the source device's description
+ * @len: its length
+ *
+ * Runs the same device check as a write to the device's
+ * migration_info.json: the generic rules against the device's current
+ * values, then the driver's own check. A failure is logged (ratelimited).
+ * A driver calls this on the description at the start of an incoming
+ * migration stream, before it accepts any device state.
+ *
+ * Return: 0 if compatible, -EINVAL if @buf is malformed, -EPROTO if the
+ * source is incompatible, -ENODEV if @mdev does not support migration.
+ */
+int mdev_migration_check(struct mdev_device *mdev, const char *buf,
+			 size_t len)
+{
+	struct migc_reason why = {};
+	struct migc_desc *src;
+	int ret;
+
+	if (!mdev->migration)
+		return -ENODEV;
+	src = parse_desc(buf, len);
+	if (IS_ERR(src))
+		return PTR_ERR(src);
+	ret = check_device(mdev, src, &why);
+	if (ret == -EPROTO || ret == -EINVAL)
+		log_reason(mdev_dev(mdev), NULL, &why);
+	kfree(src);
+	return ret;
+}
+EXPORT_SYMBOL_GPL(mdev_migration_check);
+
+/**
+ * mdev_migration_opened - note that a device was opened
+ * @mdev: the device
+ *
+ * Call from the driver's open_device(). From then on the device's
+ * %MIGC_CREATE parameters can no longer be written (-EBUSY), even after
+ * the device is closed again: the guest has seen them.
+ */
+void mdev_migration_opened(struct mdev_device *mdev)
+{
+	struct mdev_migration *mig = mdev->migration;
+
+	if (!mig)
+		return;
+	mutex_lock(&mig->lock);
+	mig->opened = true;
+	mutex_unlock(&mig->lock);
+}
+EXPORT_SYMBOL_GPL(mdev_migration_opened);
+
+/**
+ * mdev_migration_freeze - fix or release the runtime parameters
+ * @mdev: the device
+ * @frozen: true when the device leaves RUNNING for a migration state,
+ *	false when it is back in RUNNING
+ *
+ * While frozen, writes to the device's %MIGC_RUNTIME parameters fail with
+ * -EBUSY, so the values a driver reads while it produces or consumes a
+ * migration stream cannot change under it.
+ */
+void mdev_migration_freeze(struct mdev_device *mdev, bool frozen)
+{
+	struct mdev_migration *mig = mdev->migration;
+
+	if (!mig)
+		return;
+	mutex_lock(&mig->lock);
+	mig->frozen = frozen;
+	mutex_unlock(&mig->lock);
+}
+EXPORT_SYMBOL_GPL(mdev_migration_freeze);
+
+/**
+ * mdev_migration_model - the model a device implements
+ * @mdev: the device
+ *
+ * Return: the model, or NULL if the device does not support migration.
+ */
+const struct migc_model *mdev_migration_model(struct mdev_device *mdev)
+{
+	return mdev->migration ? mdev->migration->model : NULL;
+}
+EXPORT_SYMBOL_GPL(mdev_migration_model);
+
+/* <device>/migration_info.json */
+
+static ssize_t migration_info_show(struct device *dev,
+				   struct device_attribute *attr, char *buf)
+{
+	int ret = mdev_migration_describe(to_mdev_device(dev), buf, PAGE_SIZE);
+
+	return ret == -E2BIG ? -EFBIG : ret;
+}
+
+static ssize_t migration_info_store(struct device *dev,
+				    struct device_attribute *attr,
+				    const char *buf, size_t count)
+{
+	int ret = mdev_migration_check(to_mdev_device(dev), buf, count);
+
+	return ret ? ret : count;
+}
+
+static struct device_attribute dev_attr_migration_info =
+	__ATTR(migration_info.json, 0644, migration_info_show,
+	       migration_info_store);
+
+/* <device>/migration/params/<name> */
+
+static ssize_t param_show(struct kobject *kobj, struct kobj_attribute *kattr,
+			  char *buf)
+{
+	struct mdev_migration_attr *a =
+		container_of(kattr, struct mdev_migration_attr, kattr);
+	struct mdev_migration *mig = a->mdev->migration;
+	struct migc_value v;
+	int ret;
+
+	mutex_lock(&mig->lock);
+	ret = mig->ops->get(a->mdev, a->param, &v);
+	if (!ret)
+		ret = migc_value_print(&v, buf, PAGE_SIZE - 1);
+	mutex_unlock(&mig->lock);
+	if (ret < 0)
+		return ret == -E2BIG ? -EFBIG : ret;
+	buf[ret++] = '\n';
+	return ret;
+}
+
+/* Can @p be written now? Caller holds mig->lock. */
+static int param_writable(struct mdev_migration *mig,
+			  const struct migc_param *p)
+{
+	lockdep_assert_held(&mig->lock);
+	switch (p->access) {
+	case MIGC_CREATE:
+		return mig->opened ? -EBUSY : 0;
+	case MIGC_RUNTIME:
+		return mig->frozen ? -EBUSY : 0;
+	default:
+		return -EACCES;
+	}
+}
+
+static ssize_t param_store(struct kobject *kobj, struct kobj_attribute *kattr,
+			   const char *buf, size_t count)
+{
+	struct mdev_migration_attr *a =
+		container_of(kattr, struct mdev_migration_attr, kattr);
+	struct mdev_migration *mig = a->mdev->migration;
+	const struct migc_param *p = a->param;
+	struct migc_value v;
+	char *sbuf = NULL;
+	int ret;
+
+	if (p->type == MIGC_STR) {
+		sbuf = kmalloc(MIGC_STR_MAX + 1, GFP_KERNEL);
+		if (!sbuf)
+			return -ENOMEM;
+	}
+	ret = migc_value_parse(p, buf, count, &v, sbuf, MIGC_STR_MAX + 1);
+	if (ret)
+		goto out;
+	if (!migc_value_allowed(p, &v)) {
+		dev_notice_ratelimited(mdev_dev(a->mdev),
+				       "migration parameter '%s': value not allowed\n",
+				       p->name);
+		ret = -EPROTO;
+		goto out;
+	}
+	mutex_lock(&mig->lock);
+	ret = param_writable(mig, p);
+	if (!ret)
+		ret = mig->ops->set(a->mdev, p, &v);
+	mutex_unlock(&mig->lock);
+out:
+	kfree(sbuf);
+	return ret ? ret : count;
+}
+
+static int create_params(struct mdev_device *mdev)
+{
+	struct mdev_migration *mig = mdev->migration;
+	const struct migc_model *model = mig->model;
+	struct attribute **list;
+	unsigned int i;
+
+	mig->attrs = kcalloc(model->nr_params, sizeof(*mig->attrs),
+			     GFP_KERNEL);
+	list = kcalloc(model->nr_params + 1, sizeof(*list), GFP_KERNEL);
+	if (!mig->attrs || !list) {
+		kfree(list);
+		return -ENOMEM;
+	}
+	for (i = 0; i < model->nr_params; i++) {
+		struct mdev_migration_attr *a = &mig->attrs[i];
+		const struct migc_param *p = &model->params[i];
+
+		sysfs_attr_init(&a->kattr.attr);
+		a->kattr.attr.name = p->name;
+		a->kattr.attr.mode = p->access == MIGC_READONLY ? 0444 : 0644;
+		a->kattr.show = param_show;
+		if (p->access != MIGC_READONLY)
+			a->kattr.store = param_store;
+		a->param = p;
+		a->mdev = mdev;
+		list[i] = &a->kattr.attr;
+	}
+	mig->params.name = "params";
+	mig->params.attrs = list;
+
+	mig->kobj = kobject_create_and_add("migration", &mdev->dev.kobj);
+	if (!mig->kobj)
+		return -ENOMEM;
+	return sysfs_create_group(mig->kobj, &mig->params);
+}
+
+static void free_migration(struct mdev_device *mdev)
+{
+	struct mdev_migration *mig = mdev->migration;
+
+	kobject_put(mig->kobj);
+	kfree(mig->params.attrs);
+	kfree(mig->attrs);
+	mutex_destroy(&mig->lock);
+	kfree(mig);
+	mdev->migration = NULL;
+}
+
+/**
+ * mdev_migration_add - create a device's migration attributes
+ * @mdev: a device whose driver is bound
+ *
+ * Called before the write to ``create`` returns, so the files exist as
+ * soon as a management tool looks for them.
+ *
+ * Return: 0 (also when the type does not support migration) or -errno.
+ */
+int mdev_migration_add(struct mdev_device *mdev)
+{
+	struct mdev_type *mtype = mdev->type;
+	struct mdev_migration *mig;
+	int ret;
+
+	if (!mdev_migration_supported(mtype))
+		return 0;
+	mig = kzalloc(sizeof(*mig), GFP_KERNEL);
+	if (!mig)
+		return -ENOMEM;
+	mutex_init(&mig->lock);
+	mig->model = &mtype->migration_caps->models[0];
+	mig->ops = mtype->parent->mdev_driver->migration;
+	mdev->migration = mig;
+
+	ret = create_params(mdev);
+	if (!ret)
+		ret = device_create_file(&mdev->dev, &dev_attr_migration_info);
+	if (ret)
+		free_migration(mdev);
+	return ret;
+}
+
+/**
+ * mdev_migration_remove - remove a device's migration attributes
+ * @mdev: the device, its driver still bound
+ */
+void mdev_migration_remove(struct mdev_device *mdev)
+{
+	if (!mdev->migration)
+		return;
+	device_remove_file(&mdev->dev, &dev_attr_migration_info);
+	free_migration(mdev);
+}
+
+static bool has_writable(const struct migc_model *model)
+{
+	unsigned int i;
+
+	for (i = 0; i < model->nr_params; i++)
+		if (model->params[i].access != MIGC_READONLY)
+			return true;
+	return false;
+}
+
+/**
+ * mdev_migration_validate - check a parent's migration tables
+ * @parent: the parent being registered
+ *
+ * A table error is a driver bug: warn once and refuse the registration
+ * rather than publish capabilities the engine cannot honour.
+ *
+ * Return: 0 or -EINVAL.
+ */
+int mdev_migration_validate(struct mdev_parent *parent)
+{
+	const struct mdev_migration_ops *ops = parent->mdev_driver->migration;
+	unsigned int i;
+
+	if (!ops)
+		return 0;
+	if (WARN_ON(!ops->get))
+		return -EINVAL;
+	for (i = 0; i < parent->nr_types; i++) {
+		const struct migc_caps *caps = parent->types[i]->migration_caps;
+
+		if (!caps)
+			continue;
+		if (WARN_ON(migc_caps_validate(caps) || !caps->nr_models))
+			return -EINVAL;
+		if (WARN_ON(!ops->set && has_writable(&caps->models[0])))
+			return -EINVAL;
+	}
+	return 0;
+}
