@@ -97,3 +97,40 @@ expect_eq() {
 		ktap_test_fail "$1"
 	fi
 }
+
+# expect_write DESCRIPTION FILE VALUE ERRNO [STATE_FILE...]: the write gets
+# ERRNO (or OK), and every STATE_FILE reads the same before and after.
+expect_write() {
+	local desc=$1 file=$2 value=$3 want=$4 f got ok=1
+	shift 4
+	local -a before=()
+	for f in "$@"; do
+		before+=("$(cat "$f")")
+	done
+	got=$(write_errno "$file" "$value")
+	if [ "$got" != "$want" ]; then
+		ktap_print_msg "$desc: expected $want, got $got"
+		ok=0
+	fi
+	local i=0
+	for f in "$@"; do
+		if [ "$(cat "$f")" != "${before[$i]}" ]; then
+			ktap_print_msg "$desc: $f changed to '$(cat "$f")'"
+			ok=0
+		fi
+		i=$((i + 1))
+	done
+	if [ $ok = 1 ]; then
+		ktap_test_pass "$desc"
+	else
+		ktap_test_fail "$desc"
+	fi
+}
+
+# kmsg_mark / kmsg_since_mark: the kernel log written since the mark.
+kmsg_mark() {
+	KMSG_MARK=$(dmesg | wc -l)
+}
+kmsg_since_mark() {
+	dmesg | tail -n +"$((KMSG_MARK + 1))"
+}
