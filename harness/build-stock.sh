@@ -33,6 +33,13 @@ grep '^include/linux/' "$OUT/linux.touched" | while read -r f; do
 	ln -sfn "$TREE/$f" "$B/$f"
 done
 echo 'obj-m += drivers/vfio/mdev/ samples/vfio-mdev/' > "$B/Kbuild"
+# Objects built before a header was shadowed depend on Debian's copy of
+# it, so kbuild would not rebuild them: start over when the set changes.
+shadowed=$(cd "$B" && find include -type l | sort | sha256sum)
+if [ "$(cat "$B/.shadowed" 2>/dev/null)" != "$shadowed" ]; then
+	find "$B" \( -name '*.o' -o -name '*.ko' \) -delete
+	echo "$shadowed" > "$B/.shadowed"
+fi
 
 make -s -C "$KDIR" M="$B" -j"$JOBS" \
 	NOSTDINC_FLAGS="-nostdinc -I$B/include" \

@@ -12,7 +12,13 @@ V=/run/vm
 
 mount -t tmpfs tmp /tmp
 mount -t tmpfs root /root
-mount -t tmpfs etc-mdevctl /etc/mdevctl.d 2>/dev/null
+# mdevctl keeps its definitions here: writable, with the host's content.
+if [ -d /etc/mdevctl.d ]; then
+	cp -a /etc/mdevctl.d /tmp/mdevctl.d
+	mount -t tmpfs etc-mdevctl /etc/mdevctl.d
+	cp -a /tmp/mdevctl.d/. /etc/mdevctl.d/
+	rm -rf /tmp/mdevctl.d
+fi
 mount -t tmpfs var-tmp /var/tmp
 mount -t debugfs debugfs /sys/kernel/debug 2>/dev/null
 mkdir -p /dev/pts /dev/shm
