@@ -1,23 +1,73 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-only
 #
-# The main job, run inside the VM: what a management tool sees, with cat
-# and echo only.
-set -eu
+# The main job, run inside the VM: the management flow of DESIGN.md with
+# cat and echo (jq only to walk the description's parameters).
+set -u
+export LC_ALL=C
 step() { printf '\n### %s\n' "$*"; }
-run() { printf '$ %s\n' "$*"; eval "$@"; }
+show() { printf '$ %s\n' "$*"; eval "$@"; }
+# try CMD: run a write, print OK or the errno text the shell reports.
+try() {
+	local err
+	printf '$ %s\n' "$*"
+	if err=$(eval "$@" 2>&1); then
+		echo "  -> OK"
+	else
+		echo "  -> refused: ${err##*: }"
+		return 1
+	fi
+}
+new_uuid() { cat /proc/sys/kernel/random/uuid; }
+TYPES=/sys/class/mdev_bus/mtty/mdev_supported_types
+DEVS=/sys/bus/mdev/devices
 
 step "mdev parents and their types"
 for t in /sys/class/mdev_bus/*/mdev_supported_types/*; do
-	printf '%-48s %-10s %s available\n' "${t#/sys/class/mdev_bus/}" \
-		"$(cat "$t/device_api")" "$(cat "$t/available_instances")"
+	m=no
+	[ -e "$t/migration_info.json" ] && m=yes
+	printf '%-44s %-9s %3s available, migration_info.json: %s\n' \
+		"${t#/sys/class/mdev_bus/}" "$(cat "$t/device_api")" \
+		"$(cat "$t/available_instances")" "$m"
 done
 
-step "create an mtty-2 device"
-UUID=$(cat /proc/sys/kernel/random/uuid)
-T=/sys/class/mdev_bus/mtty/mdev_supported_types/mtty-2
-run "echo $UUID > $T/create"
-run "ls /sys/bus/mdev/devices/"
-run "ls /sys/bus/mdev/devices/$UUID/"
-run "echo 1 > /sys/bus/mdev/devices/$UUID/remove"
-run "ls /sys/bus/mdev/devices/"
+step "capabilities of the mtty types"
+show "cat $TYPES/mtty-1/migration_info.json"
+show "cat $TYPES/mtty-2/migration_info.json"
+
+step "source host: a 2-port mtty device and its description"
+SRC=$(new_uuid)
+show "echo $SRC > $TYPES/mtty-2/create"
+show "cat $DEVS/$SRC/migration_info.json | tee /tmp/desc.json"
+show "grep . $DEVS/$SRC/migration/params/*"
+
+step "destination host: which types can take it? (nothing is created)"
+for t in /sys/class/mdev_bus/*/mdev_supported_types/*; do
+	[ -e "$t/migration_info.json" ] || continue
+	try "cat /tmp/desc.json > $t/migration_info.json" && TARGET=$t
+done
+echo "kernel log of the refusals:"
+dmesg | grep 'migration check failed' | tail -n 3 | sed 's/^/  /'
+
+step "create the destination on ${TARGET##*/}, configure it from the description, confirm"
+DST=$(new_uuid)
+show "echo $DST > $TARGET/create"
+for name in $(jq -r '.params | keys[]' /tmp/desc.json); do
+	p=$DEVS/$DST/migration/params/$name
+	[ -w "$p" ] && [ "$(stat -c %a "$p")" = 644 ] || continue
+	show "echo $(jq -r ".params[\"$name\"]" /tmp/desc.json) > $p"
+done
+try "cat /tmp/desc.json > $DEVS/$DST/migration_info.json"
+
+step "an incompatible destination: a 1-port device"
+BAD=$(new_uuid)
+show "echo $BAD > $TYPES/mtty-1/create"
+try "cat /tmp/desc.json > $DEVS/$BAD/migration_info.json"
+dmesg | grep 'migration check failed' | tail -n 1 | sed 's/^/  kernel log: /'
+
+step "a destination configured differently: fifo-state off"
+show "echo off > $DEVS/$DST/migration/params/fifo-state"
+try "cat /tmp/desc.json > $DEVS/$DST/migration_info.json"
+dmesg | grep 'migration check failed' | tail -n 1 | sed 's/^/  kernel log: /'
+
+for u in $SRC $DST $BAD; do echo 1 > "$DEVS/$u/remove"; done
