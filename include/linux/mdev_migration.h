@@ -66,4 +66,41 @@ int mdev_migration_describe(struct mdev_device *mdev, char *buf,
 int mdev_migration_check(struct mdev_device *mdev, const char *buf,
 			 size_t len);
 
+/*
+ * The description at the start of a migration stream. The source puts the
+ * block returned by mdev_migration_stream_desc() before its device state;
+ * the destination feeds every incoming write through
+ * mdev_migration_stream_in_write() until it is done, which refuses a
+ * stream the device cannot accept before any device state is touched.
+ *
+ * Framing (little endian): magic "MDMG" (u32 0x474d444d), format version
+ * (u16, currently 1), reserved (u16, zero), description length (u32, at
+ * most MIGC_DOC_MAX), then the description as in migration_info.json.
+ */
+#define MDEV_MIGRATION_STREAM_MAGIC	0x474d444d
+#define MDEV_MIGRATION_STREAM_VERSION	1
+/* Longest block mdev_migration_stream_desc() returns: header + document */
+#define MDEV_MIGRATION_STREAM_DESC_MAX	(12 + MIGC_DOC_MAX)
+
+/**
+ * struct mdev_migration_stream_in - the destination's view of the block
+ * @have: bytes of the block received so far
+ * @len: length of the whole block, known once the header arrived
+ * @buf: the block received so far (header, then description)
+ * @err: a refusal is final: the errno every later write returns
+ */
+struct mdev_migration_stream_in {
+	size_t have;
+	size_t len;
+	u8 *buf;
+	int err;
+};
+
+void *mdev_migration_stream_desc(struct mdev_device *mdev, size_t *len);
+ssize_t mdev_migration_stream_in_write(struct mdev_device *mdev,
+				       struct mdev_migration_stream_in *in,
+				       const char __user *ubuf, size_t len);
+bool mdev_migration_stream_in_done(const struct mdev_migration_stream_in *in);
+void mdev_migration_stream_in_free(struct mdev_migration_stream_in *in);
+
 #endif /* _LINUX_MDEV_MIGRATION_H */

@@ -1,0 +1,170 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The description at the start of an mdev migration stream: "a pre-check
+ * advises, the stream enforces". The source prepends its description,
+ * framed with a magic, a format version and a length; the destination runs
+ * the same device check as a write to its migration_info.json before it
+ * accepts any device state, in whatever chunk sizes the data arrives.
+ */
+
+#include <linux/mdev.h>
+#include <linux/mdev_migration.h>
+#include <linux/slab.h>
+#include <linux/uaccess.h>
+#include <asm/byteorder.h>
+
+struct mdev_migration_stream_hdr {
+	__le32 magic;
+	__le16 version;
+	__le16 reserved;
+	__le32 len;
+} __packed;
+
+#define HDR_LEN sizeof(struct mdev_migration_stream_hdr)
+static_assert(HDR_LEN + MIGC_DOC_MAX == MDEV_MIGRATION_STREAM_DESC_MAX);
+
+/**
+ * mdev_migration_stream_desc - the block a source puts first in its stream
+ * @mdev: the source device
+ * @len: set to the length of the block
+ *
+ * Call once the device left RUNNING for a migration state, so that the
+ * runtime parameters the description shows are frozen (see
+ * mdev_migration_freeze()).
+ *
+ * Return: the block, to be freed with kfree(), or an ERR_PTR().
+ */
+void *mdev_migration_stream_desc(struct mdev_device *mdev, size_t *len)
+{
+	struct mdev_migration_stream_hdr *hdr;
+	int ret;
+
+	hdr = kmalloc(HDR_LEN + MIGC_DOC_MAX, GFP_KERNEL);
+	if (!hdr)
+		return ERR_PTR(-ENOMEM);
+	ret = mdev_migration_describe(mdev, (char *)(hdr + 1), MIGC_DOC_MAX);
+	if (ret < 0) {
+		kfree(hdr);
+		return ERR_PTR(ret);
+	}
+	hdr->magic = cpu_to_le32(MDEV_MIGRATION_STREAM_MAGIC);
+	hdr->version = cpu_to_le16(MDEV_MIGRATION_STREAM_VERSION);
+	hdr->reserved = 0;
+	hdr->len = cpu_to_le32(ret);
+	*len = HDR_LEN + ret;
+	return hdr;
+}
+EXPORT_SYMBOL_GPL(mdev_migration_stream_desc);
+
+/* The header arrived: is it a stream this kernel can read? */
+static int check_hdr(struct mdev_device *mdev,
+		     struct mdev_migration_stream_in *in)
+{
+	const struct mdev_migration_stream_hdr *hdr = (const void *)in->buf;
+	u32 len = le32_to_cpu(hdr->len);
+
+	if (le32_to_cpu(hdr->magic) != MDEV_MIGRATION_STREAM_MAGIC) {
+		dev_notice_ratelimited(mdev_dev(mdev),
+				       "migration stream: no description (magic %08x)\n",
+				       le32_to_cpu(hdr->magic));
+		return -EPROTO;
+	}
+	if (le16_to_cpu(hdr->version) != MDEV_MIGRATION_STREAM_VERSION ||
+	    hdr->reserved || !len || len > MIGC_DOC_MAX) {
+		dev_notice_ratelimited(mdev_dev(mdev),
+				       "migration stream: unsupported format %u, length %u\n",
+				       le16_to_cpu(hdr->version), len);
+		return -EPROTO;
+	}
+	in->len = HDR_LEN + len;
+	return 0;
+}
+
+static int stream_in_step(struct mdev_device *mdev,
+			  struct mdev_migration_stream_in *in)
+{
+	int ret;
+
+	if (in->have == HDR_LEN && !in->len)
+		return check_hdr(mdev, in);
+	if (in->len && in->have == in->len) {
+		ret = mdev_migration_check(mdev, in->buf + HDR_LEN,
+					   in->len - HDR_LEN);
+		/* A description that does not parse is a foreign stream. */
+		return ret == -EINVAL ? -EPROTO : ret;
+	}
+	return 0;
+}
+
+/**
+ * mdev_migration_stream_in_write - take stream bytes until the description
+ *	is complete and checked
+ * @mdev: the destination device, in RESUMING
+ * @in: the stream's state, zero-initialized before the first write
+ * @ubuf: the bytes written to the data fd
+ * @len: how many
+ *
+ * Consumes bytes of the framed description from the start of @ubuf; once
+ * it is complete it runs the device check (the generic rules and the
+ * driver's own). Bytes beyond the description are left to the driver.
+ * A refusal is final: every later call returns the same error, so the
+ * driver never sees device state of a stream it refused.
+ *
+ * Return: bytes consumed (0 once the description was accepted), or
+ * -EPROTO if the stream has no acceptable description or the device
+ * cannot accept it, -EFAULT, -ENOMEM.
+ */
+ssize_t mdev_migration_stream_in_write(struct mdev_device *mdev,
+				       struct mdev_migration_stream_in *in,
+				       const char __user *ubuf, size_t len)
+{
+	size_t done = 0;
+	int ret;
+
+	if (in->err)
+		return in->err;
+	if (!in->buf) {
+		in->buf = kmalloc(HDR_LEN + MIGC_DOC_MAX, GFP_KERNEL);
+		if (!in->buf)
+			return -ENOMEM;
+	}
+	while (done < len && !mdev_migration_stream_in_done(in)) {
+		size_t want = (in->len ? in->len : HDR_LEN) - in->have;
+		size_t n = min(want, len - done);
+
+		if (copy_from_user(in->buf + in->have, ubuf + done, n))
+			return -EFAULT;
+		in->have += n;
+		done += n;
+		ret = stream_in_step(mdev, in);
+		if (ret) {
+			in->err = ret;
+			return ret;
+		}
+	}
+	return done;
+}
+EXPORT_SYMBOL_GPL(mdev_migration_stream_in_write);
+
+/**
+ * mdev_migration_stream_in_done - was the description accepted?
+ * @in: the stream's state
+ *
+ * Return: true once the whole description arrived and passed the check.
+ */
+bool mdev_migration_stream_in_done(const struct mdev_migration_stream_in *in)
+{
+	return !in->err && in->len && in->have == in->len;
+}
+EXPORT_SYMBOL_GPL(mdev_migration_stream_in_done);
+
+/**
+ * mdev_migration_stream_in_free - release the stream's state
+ * @in: the stream's state; zeroed again for reuse
+ */
+void mdev_migration_stream_in_free(struct mdev_migration_stream_in *in)
+{
+	kfree(in->buf);
+	memset(in, 0, sizeof(*in));
+}
+EXPORT_SYMBOL_GPL(mdev_migration_stream_in_free);
