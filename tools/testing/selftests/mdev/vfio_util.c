@@ -52,8 +52,12 @@ static int group_of(struct vfio_dev *dev, char *path, size_t size)
 
 int vfio_dev_open(struct vfio_dev *dev, const char *uuid)
 {
+	return vfio_dev_open_as(dev, uuid, NULL);
+}
+
+int vfio_dev_open_as(struct vfio_dev *dev, const char *uuid, const char *name)
+{
 	struct vfio_group_status status = { .argsz = sizeof(status) };
-	const char *name = dev->name;
 	char path[PATH_MAX];
 
 	memset(dev, 0, sizeof(*dev));
@@ -95,9 +99,12 @@ void vfio_dev_close(struct vfio_dev *dev)
 	dev->device = dev->group = dev->container = -1;
 }
 
-#define ERRNO_NAME(e) [e] = #e
+#define ERRNO_NAME(e) { e, #e }
 
-static const char * const errno_names[] = {
+static const struct {
+	int err;
+	const char *name;
+} errno_names[] = {
 	ERRNO_NAME(EPERM), ERRNO_NAME(ENOENT), ERRNO_NAME(ESRCH),
 	ERRNO_NAME(EINTR), ERRNO_NAME(EIO), ERRNO_NAME(ENXIO),
 	ERRNO_NAME(E2BIG), ERRNO_NAME(ENOEXEC), ERRNO_NAME(EBADF),
@@ -108,17 +115,20 @@ static const char * const errno_names[] = {
 	ERRNO_NAME(ENFILE), ERRNO_NAME(EMFILE), ERRNO_NAME(ENOTTY),
 	ERRNO_NAME(EFBIG), ERRNO_NAME(ENOSPC), ERRNO_NAME(ESPIPE),
 	ERRNO_NAME(EROFS), ERRNO_NAME(EPIPE), ERRNO_NAME(ERANGE),
-	ERRNO_NAME(ENOSYS), ERRNO_NAME(ENOMSG), ERRNO_NAME(ENODATA),
-	ERRNO_NAME(EPROTO), ERRNO_NAME(EBADMSG), ERRNO_NAME(EOVERFLOW),
-	ERRNO_NAME(EMSGSIZE), ERRNO_NAME(EOPNOTSUPP), ERRNO_NAME(ETIMEDOUT),
-	ERRNO_NAME(ECANCELED), ERRNO_NAME(ENAMETOOLONG), ERRNO_NAME(ELOOP),
+	ERRNO_NAME(ENOMSG), ERRNO_NAME(ENODATA), ERRNO_NAME(EPROTO),
+	ERRNO_NAME(EBADMSG), ERRNO_NAME(EOVERFLOW), ERRNO_NAME(EMSGSIZE),
+	ERRNO_NAME(EOPNOTSUPP), ERRNO_NAME(ETIMEDOUT), ERRNO_NAME(ECANCELED),
+	ERRNO_NAME(ENAMETOOLONG), ERRNO_NAME(ELOOP),
 };
 
 const char *vfio_errno_name(int err)
 {
-	if (err < 0 || (size_t)err >= ARRAY_SIZE(errno_names))
-		return NULL;
-	return errno_names[err];
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(errno_names); i++)
+		if (errno_names[i].err == err)
+			return errno_names[i].name;
+	return NULL;
 }
 
 /* VFIO_DEVICE_FEATURE with @size bytes of payload in @data. */

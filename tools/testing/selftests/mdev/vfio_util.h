@@ -15,13 +15,16 @@ struct vfio_dev {
 	int group;
 	int device;
 	const char *uuid;
-	const char *name;	/* prefix of messages; the uuid if NULL */
+	const char *name;	/* prefix of error messages, or NULL */
 };
 
 /* Where vfio_dev_open() reports errors; stderr if NULL. */
 extern FILE *vfio_log;
 
+/* Errors print as "vfio <uuid>: what: error". */
 int vfio_dev_open(struct vfio_dev *dev, const char *uuid);
+/* Errors print as "<name>: what: error (ENAME)". */
+int vfio_dev_open_as(struct vfio_dev *dev, const char *uuid, const char *name);
 void vfio_dev_close(struct vfio_dev *dev);
 
 /* "ENOENT" etc., or NULL for an errno without a known name. */

@@ -1,0 +1,1084 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * A VFIO migration v2 client that drives mdevs exactly as a VMM (QEMU)
+ * does, for the mdev kselftests and the demo.
+ *
+ *   mig_client migrate [options] <src-uuid> <dst-uuid>
+ *   mig_client migrate [options] --save FILE <src-uuid>
+ *   mig_client migrate [options] --load FILE <dst-uuid>
+ *   mig_client hold <uuid> <STATE> -- <shell command>
+ *   mig_client state <uuid>
+ *
+ * Every device is opened in its own container (group, type1 IOMMU, device
+ * fd). Options of migrate (they come before the uuids):
+ *
+ *   -c, --chunks LIST    comma-separated sizes of the write()s into the
+ *                        destination's data fd, used cyclically over the
+ *                        whole stream (default 4096); a write is shorter
+ *                        than its size only at the end of the PRE_COPY
+ *                        data and at the end of the stream
+ *   --no-precopy         do not use PRE_COPY even if both devices have it
+ *   --save FILE          source half only: save the stream to FILE, then
+ *                        put the source back to RUNNING
+ *   --load FILE          destination half only: resume the destination
+ *                        from FILE, then STOP -> RUNNING
+ *   --abort-after N      stop once N stream bytes were written to the
+ *                        destination (read from the source with --save),
+ *                        or at the end of a shorter stream, before the
+ *                        destination leaves RESUMING; the bytes read are
+ *                        still saved with --save
+ *   --poke SPEC          write the source's registers before migrating
+ *   --peek SPEC          read the destination's registers after a
+ *                        successful migration (or load)
+ *   --peek-src SPEC      read the source's registers at the end, after it
+ *                        is back in RUNNING (abort, failure, --save) or
+ *                        in STOP (success)
+ *   -v, --verbose        print every write() into the destination
+ *
+ * SPEC is REGION:OFFSET:BYTE[,BYTE...] for --poke and REGION:OFFSET:LEN
+ * for the peeks: REGION is a decimal VFIO region index, OFFSET, BYTE and
+ * LEN are decimal or 0x-prefixed hex. The offset is relative to the
+ * region's offset from VFIO_DEVICE_GET_REGION_INFO. Accesses are byte-wide
+ * register accesses: every byte is its own 1-byte pwrite()/pread() at the
+ * same OFFSET, so "--poke 0:0:0x41,0x42" queues two bytes in mtty's THR
+ * and "--peek 0:0:2" pops two bytes from its RBR. Output:
+ * "poke 0:0: 41 42", "peek 0:7: 5a", "peek-src 0:7: 5a".
+ *
+ * migrate: both devices report VFIO_DEVICE_FEATURE_MIGRATION flags. The
+ * destination goes RUNNING -> STOP -> RESUMING first, as an incoming VMM
+ * does, so the stream is written into it as it is read. If both devices
+ * support PRE_COPY, the source goes RUNNING -> PRE_COPY and the initial
+ * bytes are read until VFIO_MIG_GET_PRECOPY_INFO reports none left (or
+ * read() says ENOMSG), then PRE_COPY -> STOP_COPY; otherwise RUNNING ->
+ * STOP -> STOP_COPY. Per the uAPI the set-state ioctl returns data_fd -1
+ * when the existing data_fd continues ("src: data_fd continues"), or a new
+ * one, which replaces the old one ("src: new data_fd"). The data_fd is
+ * read to EOF. Then the source goes STOP_COPY -> STOP (before the
+ * destination runs, as in QEMU) and the destination RESUMING -> STOP ->
+ * RUNNING. A data_fd is closed when its device leaves the state that
+ * opened it.
+ *
+ * On an error: the failed step is printed with its errno name, then the
+ * destination's state ("dst: state RESUMING"), then the source is put back
+ * to RUNNING ("src: back to RUNNING" and "src: state RUNNING"); the
+ * destination is left as it is.
+ *
+ * hold: moves the device along valid arcs (from RUNNING: STOP; STOP,
+ * STOP_COPY; STOP, RESUMING; PRE_COPY; RUNNING_P2P; PRE_COPY,
+ * PRE_COPY_P2P), runs the command with system() while the data_fd stays
+ * open, then requests RUNNING. RESUMING is not left through RESUMING ->
+ * STOP, which needs a valid stream: the data_fd and the device are just
+ * closed, and the driver's close_device decides. Upstream 6.12 mtty only
+ * drops the data transfer session: the device stays in RESUMING until a
+ * VFIO_DEVICE_RESET and the next opener sees "dev: state RESUMING" (and
+ * its RESUMING -> STOP dereferences the dropped session). With this
+ * project's mtty, closing the device returns it to RUNNING. The same
+ * applies to a destination left in RESUMING after a refused or aborted
+ * stream when mig_client exits.
+ *
+ * state: prints "dev: state RUNNING" etc.
+ *
+ * migrate and hold start only from RUNNING: a device found in another
+ * state ("dst: not RUNNING, refusing to start", exit 1) was left there by
+ * an earlier user and would need a VFIO_DEVICE_RESET, which a VMM does
+ * but this client does not.
+ *
+ * All messages go to stdout, one line per step, prefixed "src:", "dst:"
+ * or "dev:", e.g. "src: RUNNING -> PRE_COPY", "src: read 24 bytes
+ * (PRE_COPY)", "dst: write of 4096 bytes: Protocol error (EPROTO)".
+ *
+ * Exit status: 0 success; 1 usage or setup error (cannot open a device,
+ * region access, file I/O, hold cannot reach STATE); 2 the destination
+ * refused the stream with EPROTO (on write() or on RESUMING -> STOP);
+ * 3 any other migration error (hold: the device did not return to
+ * RUNNING); 4 aborted by --abort-after. hold otherwise exits with the
+ * command's status (128 + signal number if it was killed).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <linux/vfio.h>
+
+#include "vfio_util.h"
+
+#define EXIT_SETUP	1
+#define EXIT_REFUSED	2
+#define EXIT_MIGRATION	3
+#define EXIT_ABORTED	4
+
+#define READ_SIZE	65536
+#define MAX_SPECS	32
+#define MAX_CHUNKS	64
+#define MAX_ACCESS	4096
+
+#define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
+#define MIN(a, b)	((a) < (b) ? (a) : (b))
+
+/* One --poke or --peek. */
+struct spec {
+	char *text;		/* "REGION:OFFSET" as given */
+	unsigned int region;
+	unsigned long long offset;
+	unsigned char *bytes;	/* --poke: the bytes to write */
+	size_t len;
+};
+
+struct spec_list {
+	const char *label;
+	bool write;
+	struct spec specs[MAX_SPECS];
+	int nr;
+};
+
+static struct {
+	const char *save;
+	const char *load;
+	bool no_precopy;
+	bool verbose;
+	bool has_abort;
+	unsigned long long abort_after;
+	size_t chunks[MAX_CHUNKS];
+	int nr_chunks;
+	struct spec_list poke, peek, peek_src;
+} opt = {
+	.poke = { .label = "poke", .write = true },
+	.peek = { .label = "peek" },
+	.peek_src = { .label = "peek-src" },
+};
+
+/* One device and its migration state as this client knows it. */
+struct side {
+	struct vfio_dev dev;
+	__u32 state;
+	__u64 flags;
+	int data_fd;
+};
+
+/* The migration stream, buffered whole, and how far it was written. */
+struct stream {
+	unsigned char *buf;
+	size_t len;		/* bytes read from the source or file */
+	size_t cap;
+	size_t sent;		/* bytes written to the destination */
+	size_t writes;
+	unsigned int chunk;	/* index of the next write's chunk size */
+	struct side *dst;	/* NULL: nothing to write to */
+	bool refused;		/* the destination said EPROTO */
+};
+
+static void say(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	putchar('\n');
+}
+
+/* "Protocol error (EPROTO)"; valid until the next call. */
+static const char *err_str(int err)
+{
+	static char buf[128];
+	const char *name = vfio_errno_name(err);
+
+	if (name)
+		snprintf(buf, sizeof(buf), "%s (%s)", strerror(err), name);
+	else
+		snprintf(buf, sizeof(buf), "%s (errno %d)", strerror(err), err);
+	return buf;
+}
+
+static const char *state_name(__u32 state)
+{
+	return vfio_mig_state_name(state);
+}
+
+static int print_usage(const char *fmt, ...)
+{
+	va_list ap;
+
+	if (fmt) {
+		printf("usage error: ");
+		va_start(ap, fmt);
+		vprintf(fmt, ap);
+		va_end(ap);
+		putchar('\n');
+	}
+	say("usage: mig_client migrate [-c LIST] [--no-precopy] [--abort-after N]");
+	say("           [--poke SPEC]... [--peek SPEC]... [--peek-src SPEC]... [-v]");
+	say("           <src-uuid> <dst-uuid> | --save FILE <src-uuid> | --load FILE <dst-uuid>");
+	say("       mig_client hold <uuid> <STATE> -- <shell command>");
+	say("       mig_client state <uuid>");
+	return EXIT_SETUP;
+}
+
+/* Decimal or 0x-prefixed hex, at most @max. */
+static int parse_num(const char *s, unsigned long long max,
+		     unsigned long long *val)
+{
+	int base = 10;
+	char *end;
+
+	if (!strncmp(s, "0x", 2) || !strncmp(s, "0X", 2)) {
+		base = 16;
+		s += 2;
+	}
+	if (*s < '0' || (*s > '9' && base == 10) ||
+	    (base == 16 && !strchr("0123456789abcdefABCDEF", *s)))
+		return -1;
+	errno = 0;
+	*val = strtoull(s, &end, base);
+	if (errno || *end || *val > max)
+		return -1;
+	return 0;
+}
+
+static int parse_chunks(const char *arg)
+{
+	char *list = strdup(arg), *tok, *save = NULL;
+	unsigned long long val;
+
+	opt.nr_chunks = 0;
+	for (tok = strtok_r(list, ",", &save); tok;
+	     tok = strtok_r(NULL, ",", &save)) {
+		if (opt.nr_chunks == MAX_CHUNKS || parse_num(tok, 1 << 30, &val) ||
+		    !val) {
+			free(list);
+			return -1;
+		}
+		opt.chunks[opt.nr_chunks++] = val;
+	}
+	free(list);
+	return opt.nr_chunks ? 0 : -1;
+}
+
+static int parse_bytes(char *list, struct spec *sp)
+{
+	unsigned long long val;
+	char *tok, *save = NULL;
+
+	sp->bytes = malloc(strlen(list) + 1);
+	for (tok = strtok_r(list, ",", &save); tok;
+	     tok = strtok_r(NULL, ",", &save)) {
+		if (parse_num(tok, 0xff, &val))
+			return -1;
+		sp->bytes[sp->len++] = val;
+	}
+	return sp->len ? 0 : -1;
+}
+
+/* REGION:OFFSET:BYTE[,BYTE...] or REGION:OFFSET:LEN */
+static int parse_spec(struct spec_list *list, const char *arg)
+{
+	struct spec *sp = &list->specs[list->nr];
+	unsigned long long region, len;
+	char *copy, *off, *last;
+
+	if (list->nr == MAX_SPECS)
+		return -1;
+	copy = strdup(arg);
+	off = strchr(copy, ':');
+	last = off ? strchr(off + 1, ':') : NULL;
+	if (!last)
+		goto bad;
+	*off++ = '\0';
+	*last++ = '\0';
+	if (parse_num(copy, 0xffffffff, &region) || strchr(copy, 'x') ||
+	    parse_num(off, UINT64_MAX, &sp->offset))
+		goto bad;
+	sp->region = region;
+	if (list->write) {
+		if (parse_bytes(last, sp))
+			goto bad;
+	} else {
+		if (parse_num(last, MAX_ACCESS, &len) || !len)
+			goto bad;
+		sp->len = len;
+	}
+	sp->text = strndup(arg, strrchr(arg, ':') - arg);
+	free(copy);
+	list->nr++;
+	return 0;
+bad:
+	free(copy);
+	return -1;
+}
+
+static char *hex(const unsigned char *bytes, size_t len)
+{
+	static char buf[3 * MAX_ACCESS + 1];
+	size_t i;
+
+	buf[0] = '\0';
+	for (i = 0; i < len; i++)
+		sprintf(buf + 3 * i, " %02x", bytes[i]);
+	return buf;
+}
+
+/* Byte-wide register accesses at one offset of a region. */
+static int access_spec(struct side *s, struct spec_list *list,
+		       struct spec *sp)
+{
+	unsigned char buf[MAX_ACCESS];
+	__u64 base, size;
+	size_t i;
+	ssize_t n;
+
+	if (vfio_region(&s->dev, sp->region, list->write ?
+			VFIO_REGION_INFO_FLAG_WRITE : VFIO_REGION_INFO_FLAG_READ,
+			&base, &size)) {
+		say("%s %s: region %u: %s", list->label, sp->text, sp->region,
+		    err_str(errno));
+		return -1;
+	}
+	if (sp->offset >= size) {
+		say("%s %s: offset beyond the region's 0x%llx bytes",
+		    list->label, sp->text, (unsigned long long)size);
+		return -1;
+	}
+	for (i = 0; i < sp->len; i++) {
+		if (list->write)
+			n = pwrite(s->dev.device, &sp->bytes[i], 1,
+				   base + sp->offset);
+		else
+			n = pread(s->dev.device, &buf[i], 1, base + sp->offset);
+		if (n != 1) {
+			say("%s %s: %s", list->label, sp->text,
+			    n < 0 ? err_str(errno) : "short access");
+			return -1;
+		}
+	}
+	say("%s %s:%s", list->label, sp->text,
+	    hex(list->write ? sp->bytes : buf, sp->len));
+	return 0;
+}
+
+static int access_specs(struct side *s, struct spec_list *list)
+{
+	int i;
+
+	for (i = 0; i < list->nr; i++)
+		if (access_spec(s, list, &list->specs[i]))
+			return -1;
+	return 0;
+}
+
+static int side_open(struct side *s, const char *name, const char *uuid)
+{
+	s->data_fd = -1;
+	if (vfio_dev_open_as(&s->dev, uuid, name))
+		return -1;
+	say("%s: opened %s", name, uuid);
+	if (vfio_mig_get_state(&s->dev, &s->state)) {
+		say("%s: get state: %s", name, err_str(errno));
+		return -1;
+	}
+	say("%s: state %s", name, state_name(s->state));
+	return 0;
+}
+
+/*
+ * A device that does not start in RUNNING was left mid-migration by an
+ * earlier user; a VMM would VFIO_DEVICE_RESET it first. Do not touch it:
+ * mtty oopses on RESUMING -> STOP once its data_fd was closed.
+ */
+static int side_running(struct side *s)
+{
+	if (s->state == VFIO_DEVICE_STATE_RUNNING)
+		return 0;
+	say("%s: not RUNNING, refusing to start", s->dev.name);
+	return -1;
+}
+
+static void side_close(struct side *s)
+{
+	if (s->data_fd >= 0)
+		close(s->data_fd);
+	s->data_fd = -1;
+	vfio_dev_close(&s->dev);
+}
+
+static int side_flags(struct side *s)
+{
+	if (vfio_mig_flags(&s->dev, &s->flags)) {
+		say("%s: VFIO_DEVICE_FEATURE_MIGRATION: %s", s->dev.name,
+		    err_str(errno));
+		return -1;
+	}
+	say("%s: migration flags 0x%llx:%s%s%s", s->dev.name,
+	    (unsigned long long)s->flags,
+	    s->flags & VFIO_MIGRATION_STOP_COPY ? " STOP_COPY" : "",
+	    s->flags & VFIO_MIGRATION_P2P ? " P2P" : "",
+	    s->flags & VFIO_MIGRATION_PRE_COPY ? " PRE_COPY" : "");
+	if (!(s->flags & VFIO_MIGRATION_STOP_COPY)) {
+		say("%s: no STOP_COPY support", s->dev.name);
+		return -1;
+	}
+	return 0;
+}
+
+static void side_data_size(struct side *s)
+{
+	__u64 len;
+
+	if (vfio_mig_data_size(&s->dev, &len))
+		say("%s: VFIO_DEVICE_FEATURE_MIG_DATA_SIZE: %s", s->dev.name,
+		    err_str(errno));
+	else
+		say("%s: stop_copy_length %llu", s->dev.name,
+		    (unsigned long long)len);
+}
+
+static bool has_session(__u32 state)
+{
+	return state == VFIO_DEVICE_STATE_PRE_COPY ||
+	       state == VFIO_DEVICE_STATE_PRE_COPY_P2P ||
+	       state == VFIO_DEVICE_STATE_STOP_COPY ||
+	       state == VFIO_DEVICE_STATE_RESUMING;
+}
+
+/* Keep or replace the data_fd after a transition to @state. */
+static int side_take_fd(struct side *s, __u32 state, int fd)
+{
+	if (fd >= 0) {
+		if (s->data_fd >= 0) {
+			close(s->data_fd);
+			say("%s: new data_fd, the previous one is closed",
+			    s->dev.name);
+		} else {
+			say("%s: new data_fd", s->dev.name);
+		}
+		s->data_fd = fd;
+	} else if (!has_session(state)) {
+		if (s->data_fd >= 0)
+			close(s->data_fd);
+		s->data_fd = -1;
+	} else if (s->data_fd >= 0) {
+		say("%s: data_fd continues", s->dev.name);
+	} else {
+		say("%s: no data_fd for %s", s->dev.name, state_name(state));
+		errno = EBADF;
+		return -1;
+	}
+	return 0;
+}
+
+/* One set-state ioctl, printed as "src: RUNNING -> PRE_COPY". */
+static int side_set(struct side *s, __u32 state)
+{
+	int fd;
+
+	if (vfio_mig_set_state(&s->dev, state, &fd)) {
+		say("%s: %s -> %s: %s", s->dev.name, state_name(s->state),
+		    state_name(state), err_str(errno));
+		return -1;
+	}
+	say("%s: %s -> %s", s->dev.name, state_name(s->state),
+	    state_name(state));
+	s->state = state;
+	return side_take_fd(s, state, fd);
+}
+
+static void side_report(struct side *s)
+{
+	if (vfio_mig_get_state(&s->dev, &s->state))
+		say("%s: state unknown: %s", s->dev.name, err_str(errno));
+	else
+		say("%s: state %s", s->dev.name, state_name(s->state));
+}
+
+/* After an error or abort: the source runs again, state intact. */
+static void restore_src(struct side *src)
+{
+	int fd;
+
+	if (vfio_mig_set_state(&src->dev, VFIO_DEVICE_STATE_RUNNING, &fd)) {
+		say("src: back to RUNNING: %s", err_str(errno));
+	} else {
+		say("src: back to RUNNING");
+		if (fd >= 0)
+			close(fd);
+		if (src->data_fd >= 0)
+			close(src->data_fd);
+		src->data_fd = -1;
+	}
+	side_report(src);
+}
+
+static bool reached_abort(struct stream *st)
+{
+	if (!opt.has_abort)
+		return false;
+	return (st->dst ? st->sent : st->len) >= opt.abort_after;
+}
+
+static int write_chunk(struct stream *st, size_t n)
+{
+	const unsigned char *p = st->buf + st->sent;
+	ssize_t w;
+
+	while (n) {
+		w = write(st->dst->data_fd, p, n);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0) {
+			if (!w)
+				errno = EIO;
+			say("dst: write of %zu bytes: %s", n,
+			    w ? err_str(errno) : "wrote nothing");
+			if (errno == EPROTO)
+				st->refused = true;
+			say("dst: %zu bytes of the stream accepted", st->sent);
+			return -1;
+		}
+		if (opt.verbose)
+			say("dst: wrote %zd bytes", w);
+		if ((size_t)w < n)
+			say("dst: short write: %zd of %zu bytes", w, n);
+		st->sent += w;
+		st->writes++;
+		p += w;
+		n -= w;
+	}
+	return 0;
+}
+
+/*
+ * Write what was read so far in chunks of the -c sizes; a last chunk
+ * shorter than its size only at @eof. Stops at the --abort-after point.
+ */
+static int forward(struct stream *st, bool eof)
+{
+	size_t want, left;
+
+	if (!st->dst)
+		return 0;
+	while (st->sent < st->len && !reached_abort(st)) {
+		want = opt.chunks[st->chunk % opt.nr_chunks];
+		left = st->len - st->sent;
+		if (opt.has_abort)
+			want = MIN(want, opt.abort_after - st->sent);
+		if (left < want && !eof)
+			break;
+		if (write_chunk(st, MIN(want, left)))
+			return -1;
+		st->chunk++;
+	}
+	return 0;
+}
+
+static int stream_reserve(struct stream *st, size_t more)
+{
+	unsigned char *buf;
+	size_t cap = st->cap ? st->cap : READ_SIZE;
+
+	while (cap - st->len < more)
+		cap *= 2;
+	if (cap == st->cap)
+		return 0;
+	buf = realloc(st->buf, cap);
+	if (!buf)
+		return -1;
+	st->buf = buf;
+	st->cap = cap;
+	return 0;
+}
+
+/* One read() from the source's data_fd into the stream. */
+static ssize_t read_some(struct side *src, struct stream *st, size_t max,
+			 const char *phase)
+{
+	ssize_t n;
+
+	if (opt.has_abort && !st->dst)
+		max = MIN(max, opt.abort_after - st->len);
+	if (stream_reserve(st, max)) {
+		say("src: %s", err_str(ENOMEM));
+		errno = ENOMEM;
+		return -1;
+	}
+	do {
+		n = read(src->data_fd, st->buf + st->len, max);
+	} while (n < 0 && errno == EINTR);
+	if (n < 0) {
+		if (errno != ENOMSG)
+			say("src: read (%s): %s", phase, err_str(errno));
+		return -1;
+	}
+	if (n)
+		say("src: read %zd bytes (%s)", n, phase);
+	st->len += n;
+	return n;
+}
+
+/* PRE_COPY: read the initial bytes until the device reports none left. */
+static int read_precopy(struct side *src, struct stream *st)
+{
+	__u64 initial, dirty;
+	ssize_t n;
+
+	for (;;) {
+		if (reached_abort(st))
+			return 1;
+		if (vfio_mig_precopy_info(src->data_fd, &initial, &dirty)) {
+			say("src: VFIO_MIG_GET_PRECOPY_INFO: %s",
+			    err_str(errno));
+			return -1;
+		}
+		say("src: precopy info: initial_bytes %llu dirty_bytes %llu",
+		    (unsigned long long)initial, (unsigned long long)dirty);
+		if (!initial)
+			return 0;
+		n = read_some(src, st, MIN(initial, READ_SIZE), "PRE_COPY");
+		if (n < 0 && errno == ENOMSG) {
+			say("src: read (PRE_COPY): no data now (ENOMSG)");
+			return 0;
+		}
+		if (n <= 0)
+			return n;
+		if (forward(st, false))
+			return -1;
+	}
+}
+
+/* STOP_COPY: read the data_fd to EOF. */
+static int stop_copy(struct side *src, struct stream *st)
+{
+	ssize_t n;
+
+	for (;;) {
+		if (reached_abort(st))
+			return 1;
+		n = read_some(src, st, READ_SIZE, "STOP_COPY");
+		if (n < 0)
+			return -1;
+		if (!n)
+			break;
+		if (forward(st, false))
+			return -1;
+	}
+	say("src: end of stream after %zu bytes", st->len);
+	return 0;
+}
+
+/* The source half: 0 done, 1 --abort-after reached, -1 error. */
+static int source_save(struct side *src, struct stream *st, bool use_precopy)
+{
+	int ret;
+
+	if (use_precopy) {
+		if (side_set(src, VFIO_DEVICE_STATE_PRE_COPY))
+			return -1;
+		ret = read_precopy(src, st);
+		if (ret)
+			return ret;
+		/* a VMM sends the precopy data before stopping the source */
+		if (forward(st, true))
+			return -1;
+	} else if (side_set(src, VFIO_DEVICE_STATE_STOP)) {
+		return -1;
+	}
+	if (side_set(src, VFIO_DEVICE_STATE_STOP_COPY))
+		return -1;
+	return stop_copy(src, st);
+}
+
+static int dst_prepare(struct side *dst)
+{
+	if (side_set(dst, VFIO_DEVICE_STATE_STOP) ||
+	    side_set(dst, VFIO_DEVICE_STATE_RESUMING))
+		return -1;
+	return 0;
+}
+
+static int dst_finish(struct side *dst, struct stream *st)
+{
+	if (side_set(dst, VFIO_DEVICE_STATE_STOP)) {
+		if (errno == EPROTO)
+			st->refused = true;
+		return -1;
+	}
+	return side_set(dst, VFIO_DEVICE_STATE_RUNNING);
+}
+
+/* Write the rest of the stream: 0 done, 1 abort, -1 error. */
+static int dst_complete(struct stream *st)
+{
+	if (forward(st, true))
+		return -1;
+	say("dst: wrote %zu bytes in %zu write%s", st->sent, st->writes,
+	    st->writes == 1 ? "" : "s");
+	return opt.has_abort ? 1 : 0;
+}
+
+static bool want_precopy(struct side *src, struct side *dst)
+{
+	bool src_pc = src->flags & VFIO_MIGRATION_PRE_COPY;
+	bool dst_pc = !dst || (dst->flags & VFIO_MIGRATION_PRE_COPY);
+
+	if (opt.no_precopy)
+		say("src: not using PRE_COPY: --no-precopy");
+	else if (!src_pc || !dst_pc)
+		say("src: not using PRE_COPY: not supported by %s",
+		    !src_pc ? "src" : "dst");
+	else
+		say("src: using PRE_COPY");
+	return !opt.no_precopy && src_pc && dst_pc;
+}
+
+static int do_migrate(const char *src_uuid, const char *dst_uuid)
+{
+	static struct side src, dst;
+	struct stream st = { .dst = &dst };
+	int ret;
+
+	if (side_open(&src, "src", src_uuid) ||
+	    side_open(&dst, "dst", dst_uuid) ||
+	    side_running(&src) || side_running(&dst) ||
+	    side_flags(&src) || side_flags(&dst))
+		return EXIT_SETUP;
+	side_data_size(&src);
+	if (access_specs(&src, &opt.poke))
+		return EXIT_SETUP;
+	if (dst_prepare(&dst))
+		goto fail;
+	ret = source_save(&src, &st, want_precopy(&src, &dst));
+	if (!ret)
+		ret = dst_complete(&st);
+	if (ret > 0)
+		goto abort;
+	if (ret < 0 || side_set(&src, VFIO_DEVICE_STATE_STOP) ||
+	    dst_finish(&dst, &st))
+		goto fail;
+	say("migrate: done, %zu bytes", st.len);
+	ret = access_specs(&dst, &opt.peek) ||
+	      access_specs(&src, &opt.peek_src) ? EXIT_SETUP : 0;
+	side_close(&src);
+	side_close(&dst);
+	return ret;
+abort:
+	say("abort: after %zu bytes", st.sent);
+	ret = EXIT_ABORTED;
+	goto restore;
+fail:
+	say("migrate: failed%s", st.refused ?
+	    ", the destination refused the stream" : "");
+	ret = st.refused ? EXIT_REFUSED : EXIT_MIGRATION;
+restore:
+	side_report(&dst);
+	restore_src(&src);
+	access_specs(&src, &opt.peek_src);
+	return ret;
+}
+
+static int save_file(const char *path, struct stream *st)
+{
+	FILE *f = fopen(path, "w");
+	bool ok = f && fwrite(st->buf, 1, st->len, f) == st->len;
+
+	if (f && fclose(f))
+		ok = false;
+	if (!ok) {
+		say("save: %s: %s", path, err_str(errno));
+		return -1;
+	}
+	say("save: wrote %zu bytes to %s", st->len, path);
+	return 0;
+}
+
+static int do_save(const char *uuid)
+{
+	static struct side src;
+	struct stream st = {};
+	int ret;
+
+	if (side_open(&src, "src", uuid) || side_running(&src) ||
+	    side_flags(&src))
+		return EXIT_SETUP;
+	side_data_size(&src);
+	if (access_specs(&src, &opt.poke))
+		return EXIT_SETUP;
+	ret = source_save(&src, &st, want_precopy(&src, NULL));
+	if (ret > 0) {
+		say("abort: after %zu bytes", st.len);
+		ret = EXIT_ABORTED;
+	} else if (ret < 0) {
+		say("save: failed");
+		ret = EXIT_MIGRATION;
+	}
+	if (ret != EXIT_MIGRATION && save_file(opt.save, &st))
+		ret = EXIT_SETUP;
+	restore_src(&src);
+	if (access_specs(&src, &opt.peek_src) && !ret)
+		ret = EXIT_SETUP;
+	side_close(&src);
+	free(st.buf);
+	return ret;
+}
+
+static int load_file(const char *path, struct stream *st)
+{
+	int fd = open(path, O_RDONLY);
+	ssize_t n = 1;
+
+	while (fd >= 0 && n > 0) {
+		if (stream_reserve(st, READ_SIZE)) {
+			errno = ENOMEM;
+			break;
+		}
+		n = read(fd, st->buf + st->len, READ_SIZE);
+		if (n > 0)
+			st->len += n;
+	}
+	if (fd < 0 || n) {
+		say("load: %s: %s", path, err_str(errno));
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	close(fd);
+	say("load: read %zu bytes from %s", st->len, path);
+	return 0;
+}
+
+static int do_load(const char *uuid)
+{
+	static struct side dst;
+	struct stream st = { .dst = &dst };
+	int ret;
+
+	if (load_file(opt.load, &st) || side_open(&dst, "dst", uuid) ||
+	    side_running(&dst) || side_flags(&dst))
+		return EXIT_SETUP;
+	if (dst_prepare(&dst))
+		goto fail;
+	ret = dst_complete(&st);
+	if (ret > 0) {
+		say("abort: after %zu bytes", st.sent);
+		side_report(&dst);
+		return EXIT_ABORTED;
+	}
+	if (ret < 0 || dst_finish(&dst, &st))
+		goto fail;
+	say("load: done, %zu bytes", st.len);
+	ret = access_specs(&dst, &opt.peek) ? EXIT_SETUP : 0;
+	side_close(&dst);
+	free(st.buf);
+	return ret;
+fail:
+	say("load: failed%s", st.refused ?
+	    ", the destination refused the stream" : "");
+	side_report(&dst);
+	return st.refused ? EXIT_REFUSED : EXIT_MIGRATION;
+}
+
+static const struct option long_opts[] = {
+	{ "chunks", required_argument, NULL, 'c' },
+	{ "no-precopy", no_argument, NULL, 'n' },
+	{ "save", required_argument, NULL, 'S' },
+	{ "load", required_argument, NULL, 'L' },
+	{ "abort-after", required_argument, NULL, 'A' },
+	{ "poke", required_argument, NULL, 'p' },
+	{ "peek", required_argument, NULL, 'k' },
+	{ "peek-src", required_argument, NULL, 'K' },
+	{ "verbose", no_argument, NULL, 'v' },
+	{ "help", no_argument, NULL, 'h' },
+	{ }
+};
+
+static int parse_option(int c, const char *arg)
+{
+	switch (c) {
+	case 'c':
+		return parse_chunks(arg);
+	case 'n':
+		opt.no_precopy = true;
+		return 0;
+	case 'S':
+		opt.save = arg;
+		return 0;
+	case 'L':
+		opt.load = arg;
+		return 0;
+	case 'A':
+		opt.has_abort = true;
+		return parse_num(arg, SIZE_MAX, &opt.abort_after);
+	case 'p':
+		return parse_spec(&opt.poke, arg);
+	case 'k':
+		return parse_spec(&opt.peek, arg);
+	case 'K':
+		return parse_spec(&opt.peek_src, arg);
+	case 'v':
+		opt.verbose = true;
+		return 0;
+	}
+	return -1;
+}
+
+static int cmd_migrate(int argc, char **argv)
+{
+	int c, nr_uuids;
+
+	opt.chunks[0] = 4096;
+	opt.nr_chunks = 1;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "+c:vh", long_opts, NULL)) != -1) {
+		if (c == 'h')
+			return print_usage(NULL) - EXIT_SETUP;
+		if (c == '?')
+			return print_usage("bad option %s", argv[optind - 1]);
+		if (parse_option(c, optarg))
+			return print_usage("bad option argument: %s", optarg);
+	}
+	nr_uuids = opt.save || opt.load ? 1 : 2;
+	if (argc - optind != nr_uuids)
+		return print_usage("migrate needs %d uuid(s)", nr_uuids);
+	if (opt.save && opt.load)
+		return print_usage("--save and --load exclude each other");
+	if (opt.save && opt.peek.nr)
+		return print_usage("--peek needs a destination");
+	if (opt.load && (opt.poke.nr || opt.peek_src.nr))
+		return print_usage("--poke and --peek-src need a source");
+	if (opt.save)
+		return do_save(argv[optind]);
+	if (opt.load)
+		return do_load(argv[optind]);
+	return do_migrate(argv[optind], argv[optind + 1]);
+}
+
+/* The explicit arcs from RUNNING to each state hold can reach. */
+static const __u32 hold_paths[][3] = {
+	[VFIO_DEVICE_STATE_RUNNING] = { 0 },
+	[VFIO_DEVICE_STATE_STOP] = { VFIO_DEVICE_STATE_STOP },
+	[VFIO_DEVICE_STATE_STOP_COPY] = { VFIO_DEVICE_STATE_STOP,
+					  VFIO_DEVICE_STATE_STOP_COPY },
+	[VFIO_DEVICE_STATE_RESUMING] = { VFIO_DEVICE_STATE_STOP,
+					 VFIO_DEVICE_STATE_RESUMING },
+	[VFIO_DEVICE_STATE_RUNNING_P2P] = { VFIO_DEVICE_STATE_RUNNING_P2P },
+	[VFIO_DEVICE_STATE_PRE_COPY] = { VFIO_DEVICE_STATE_PRE_COPY },
+	[VFIO_DEVICE_STATE_PRE_COPY_P2P] = { VFIO_DEVICE_STATE_PRE_COPY,
+					     VFIO_DEVICE_STATE_PRE_COPY_P2P },
+};
+
+static char *join(int argc, char **argv)
+{
+	size_t len = 1;
+	char *cmd;
+	int i;
+
+	for (i = 0; i < argc; i++)
+		len += strlen(argv[i]) + 1;
+	cmd = calloc(1, len);
+	for (i = 0; i < argc; i++) {
+		if (i)
+			strcat(cmd, " ");
+		strcat(cmd, argv[i]);
+	}
+	return cmd;
+}
+
+static int run(const char *cmd)
+{
+	int status;
+
+	say("dev: running: %s", cmd);
+	fflush(stdout);
+	status = system(cmd);
+	if (status < 0) {
+		say("dev: system: %s", err_str(errno));
+		return EXIT_SETUP;
+	}
+	if (WIFSIGNALED(status))
+		status = 128 + WTERMSIG(status);
+	else
+		status = WEXITSTATUS(status);
+	say("dev: command exited with %d", status);
+	return status;
+}
+
+static int hold_reach(struct side *dev, int target)
+{
+	const __u32 *step;
+
+	for (step = hold_paths[target]; step < hold_paths[target] + 3 &&
+	     *step; step++)
+		if (side_set(dev, *step))
+			return -1;
+	return 0;
+}
+
+static int cmd_hold(int argc, char **argv)
+{
+	static struct side dev;
+	int target, ret;
+	char *cmd;
+
+	if (argc < 4 || (!strcmp(argv[3], "--") && argc < 5))
+		return print_usage("hold needs <uuid> <STATE> -- <command>");
+	target = vfio_mig_state_parse(argv[2]);
+	if (target < 0 || (size_t)target >= ARRAY_SIZE(hold_paths) ||
+	    target == VFIO_DEVICE_STATE_ERROR)
+		return print_usage("hold: bad state %s", argv[2]);
+	cmd = strcmp(argv[3], "--") ? join(argc - 3, argv + 3) :
+				      join(argc - 4, argv + 4);
+	if (side_open(&dev, "dev", argv[1]) || side_running(&dev) ||
+	    side_flags(&dev))
+		return EXIT_SETUP;
+	if (hold_reach(&dev, target)) {
+		side_report(&dev);
+		return EXIT_SETUP;
+	}
+	ret = run(cmd);
+	free(cmd);
+	if (target == VFIO_DEVICE_STATE_RESUMING) {
+		say("dev: closing the device in RESUMING (RESUMING -> STOP needs a valid stream)");
+		side_close(&dev);
+		return ret;
+	}
+	if (target != VFIO_DEVICE_STATE_RUNNING &&
+	    side_set(&dev, VFIO_DEVICE_STATE_RUNNING))
+		ret = EXIT_MIGRATION;
+	side_report(&dev);
+	side_close(&dev);
+	return ret;
+}
+
+static int cmd_state(int argc, char **argv)
+{
+	static struct side dev;
+
+	if (argc != 2)
+		return print_usage("state needs <uuid>");
+	if (side_open(&dev, "dev", argv[1]))
+		return EXIT_SETUP;
+	side_close(&dev);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	vfio_log = stdout;
+	if (argc < 2)
+		return print_usage("no command");
+	if (!strcmp(argv[1], "migrate"))
+		return cmd_migrate(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "hold"))
+		return cmd_hold(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "state"))
+		return cmd_state(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help"))
+		return print_usage(NULL) - EXIT_SETUP;
+	return print_usage("unknown command %s", argv[1]);
+}
