@@ -29,7 +29,7 @@ selftests: assemble
 	@$(H)/build-selftests.sh
 
 # The main job: boot the stock kernel with our modules and show the flow.
-demo: modules
+demo: modules selftests
 	@$(H)/vm/run.sh -k stock -- harness/demo.sh
 
 # All tests (this is what CI runs). T=<test.sh> runs one kselftest.
