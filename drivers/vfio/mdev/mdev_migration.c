@@ -12,7 +12,9 @@
  * snapshot. The attributes are removed before the driver is unbound
  * (mdev_remove_sysfs_files() runs before device_del()), and kernfs drains
  * running show/store calls on removal, so no callback runs on a device
- * whose driver state is gone.
+ * whose driver state is gone. The state itself lives until the device is
+ * released: the driver may call mdev_migration_freeze() until it is
+ * unbound.
  */
 
 #include <linux/mdev.h>
@@ -476,11 +478,27 @@ static int create_params(struct mdev_device *mdev)
 	return sysfs_create_group(mig->kobj, &mig->params);
 }
 
-static void free_migration(struct mdev_device *mdev)
+static void remove_files(struct mdev_migration *mig)
+{
+	kobject_put(mig->kobj);
+	mig->kobj = NULL;
+}
+
+/**
+ * mdev_migration_free - free a device's migration state
+ * @mdev: the device, being released
+ *
+ * The driver may call mdev_migration_freeze() and friends until it is
+ * unbound, after the files are gone, so the state lives until the device
+ * itself is released.
+ */
+void mdev_migration_free(struct mdev_device *mdev)
 {
 	struct mdev_migration *mig = mdev->migration;
 
-	kobject_put(mig->kobj);
+	if (!mig)
+		return;
+	remove_files(mig);
 	kfree(mig->params.attrs);
 	kfree(mig->attrs);
 	mutex_destroy(&mig->lock);
@@ -517,20 +535,23 @@ int mdev_migration_add(struct mdev_device *mdev)
 	if (!ret)
 		ret = device_create_file(&mdev->dev, &dev_attr_migration_info);
 	if (ret)
-		free_migration(mdev);
+		mdev_migration_free(mdev);
 	return ret;
 }
 
 /**
  * mdev_migration_remove - remove a device's migration attributes
  * @mdev: the device, its driver still bound
+ *
+ * Waits for running show() and store() calls; the state itself stays
+ * until mdev_migration_free().
  */
 void mdev_migration_remove(struct mdev_device *mdev)
 {
 	if (!mdev->migration)
 		return;
 	device_remove_file(&mdev->dev, &dev_attr_migration_info);
-	free_migration(mdev);
+	remove_files(mdev->migration);
 }
 
 static bool has_writable(const struct migc_model *model)
