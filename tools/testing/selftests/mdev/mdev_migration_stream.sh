@@ -16,7 +16,7 @@ if [ ! -e "$(mdev_type_dir mtty 2)/migration_info.json" ]; then
 	ktap_skip_all "mtty without migration_info.json"
 	exit "$KSFT_SKIP"
 fi
-ktap_set_plan 35
+ktap_set_plan 36
 
 MIG=$DIR/mig_client
 TMP=$(mktemp -d)
@@ -128,5 +128,16 @@ for state in PRE_COPY STOP_COPY RESUMING; do
 done
 expect_write "fifo-state is writable again once RUNNING" "$P/fifo-state" \
 	false OK
+
+# 7. Removal while the device migrates: the files go at once, the removal
+# completes once the user closed the device, which moves it back to
+# RUNNING (and so unfreezes it) after the files are gone.
+"$MIG" hold "$S" STOP_COPY -- \
+	"(echo 1 > $MDEV_DEVICES/$S/remove &); sleep 1; test ! -e $P" \
+	> /dev/null 2>&1
+rc=$?
+sleep 1
+check "removing a migrating device: files gone at once, device after close" \
+	test $rc -eq 0 -a ! -e "$MDEV_DEVICES/$S"
 
 ktap_finished
