@@ -45,7 +45,7 @@ esac
 initramfs() {
 	local dir=$OUT/vm/initramfs-$KIND img=$OUT/vm/initramfs-$KIND.cpio.gz
 	if [ -s "$img" ] && [ "$img" -nt "$REPO/harness/vm/init" ] &&
-	   [ "$img" -nt "$KERNEL" ]; then
+	   [ "$img" -nt "$KERNEL" ] && [ "$img" -nt "$0" ]; then
 		echo "$img"; return
 	fi
 	rm -rf "$dir"
@@ -54,8 +54,9 @@ initramfs() {
 	cp "$REPO/harness/vm/init" "$dir/init"
 	chmod +x "$dir/init"
 	if [ "$KIND" = stock ]; then
+		# Debian's own modules: the module root only adds ours.
 		for m in 9pnet_virtio 9p; do
-			modprobe -d "$MODROOT" -S "$KVER" --show-depends "$m"
+			modprobe -S "$KVER" --show-depends "$m"
 		done |
 		awk '$1 == "insmod" { print $2 }' | awk '!seen[$0]++' |
 		while read -r ko; do
