@@ -93,7 +93,8 @@ timeout --foreground "$TIMEOUT" qemu-system-x86_64 \
 	-virtfs local,path=/,mount_tag=hostroot,readonly=on,security_model=none,multidevs=remap \
 	-virtfs "local,path=$RUN,mount_tag=vmout,security_model=none" \
 	-nic none < /dev/null 2>&1 | tee "$RUN/console" |
-	sed -u -e 's/\r$//' -e '/^\[ *[0-9.]*\]/d' -e '/^guest: done/d' \
+	sed -u -e 's/\r$//' -e 's/\x1bc//g' -e 's/\x1b\[[0-9;?]*[A-Za-z]//g' \
+	    -e '/^\[ *[0-9.]*\]/d' -e '/^guest: done/d' \
 	    -e '/SeaBIOS\|^Booting from ROM\|^Probing EDD/d'
 rc=${PIPESTATUS[0]}
 set -e
