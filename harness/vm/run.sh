@@ -87,7 +87,7 @@ EOT
 # The command's output streams live; kernel messages are checked below.
 set +e
 timeout --foreground "$TIMEOUT" qemu-system-x86_64 \
-	-machine q35 -cpu max -smp 2 -m 2G -nographic -no-reboot \
+	-machine q35 -cpu max,la57=off -smp 2 -m 2G -nographic -no-reboot \
 	-kernel "$KERNEL" -initrd "$INITRD" \
 	-append "console=ttyS0 loglevel=4 panic=-1 vm.guest=$REPO/harness/vm/guest.sh" \
 	-virtfs local,path=/,mount_tag=hostroot,readonly=on,security_model=none,multidevs=remap \
