@@ -8,6 +8,7 @@
  *   mig_client migrate [options] --load FILE <dst-uuid>
  *   mig_client hold <uuid> <STATE> -- <shell command>
  *   mig_client state <uuid>
+ *   mig_client fb <uuid> fill|check REGION:SEED
  *
  * Every device is opened in its own container (group, type1 IOMMU, device
  * fd). Options of migrate (they come before the uuids):
@@ -33,6 +34,16 @@
  *   --peek-src SPEC      read the source's registers at the end, after it
  *                        is back in RUNNING (abort, failure, --save) or
  *                        in STOP (success)
+ *   --fill-fb REGION:SEED  map the source's region REGION and fill it
+ *                        with the byte pattern of SEED before migrating
+ *   --dirty-fb REGION:SEED  with PRE_COPY, once the initial bytes were
+ *                        read: write the pattern of SEED into every third
+ *                        page (0, 3, 6, ...) of the source's region,
+ *                        through a mapping made before the migration
+ *                        started, as a running guest would
+ *   --check-fb REGION    after a successful migration: compare the
+ *                        destination's region with the source's, byte for
+ *                        byte, through mappings of both
  *   -v, --verbose        print every write() into the destination
  *
  * SPEC is REGION:OFFSET:BYTE[,BYTE...] for --poke and REGION:OFFSET:LEN
@@ -78,6 +89,18 @@
  *
  * state: prints "dev: state RUNNING" etc.
  *
+ * fb: fill a region through its mapping with the pattern of SEED, or
+ * compare it with that pattern byte for byte, on a device that is not
+ * migrating (a framebuffer keeps its content across opens).
+ *
+ * SEED is a decimal number; byte i of its pattern is byte i % 8 of a
+ * 64-bit hash of SEED and i / 8, so two seeds differ almost everywhere.
+ * Output of the region commands: "fill-fb 0: 2097152 bytes, seed 1",
+ * "dirty-fb 0: 171 pages, seed 2", "check-fb 0: 2097152 bytes identical",
+ * "check-fb 0: 4096 of 2097152 bytes differ, first at 0x3000: 12 (src
+ * 34)", "fb 0: 2097152 bytes match seed 1", "fb 0: 2097152 of 2097152
+ * bytes differ from seed 1, first 0x0: 00 (seed 5a)".
+ *
  * migrate and hold start only from RUNNING: a device found in another
  * state ("dst: not RUNNING, refusing to start", exit 1) was left there by
  * an earlier user and would need a VFIO_DEVICE_RESET, which a VMM does
@@ -91,8 +114,9 @@
  * region access, file I/O, hold cannot reach STATE); 2 the destination
  * refused the stream with EPROTO (on write() or on RESUMING -> STOP);
  * 3 any other migration error (hold: the device did not return to
- * RUNNING); 4 aborted by --abort-after. hold otherwise exits with the
- * command's status (128 + signal number if it was killed).
+ * RUNNING); 4 aborted by --abort-after; 5 --check-fb or fb check found a
+ * difference. hold otherwise exits with the command's status (128 +
+ * signal number if it was killed).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -103,6 +127,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -114,6 +139,7 @@
 #define EXIT_REFUSED	2
 #define EXIT_MIGRATION	3
 #define EXIT_ABORTED	4
+#define EXIT_MISMATCH	5
 
 #define READ_SIZE	65536
 #define MAX_SPECS	32
@@ -139,6 +165,19 @@ struct spec_list {
 	int nr;
 };
 
+/* One --fill-fb, --dirty-fb or --check-fb: a region and a pattern. */
+struct fb_spec {
+	bool set;
+	unsigned int region;
+	unsigned long long seed;
+};
+
+/* A region mapped through the device fd. */
+struct fb_map {
+	unsigned char *addr;
+	size_t size;
+};
+
 static struct {
 	const char *save;
 	const char *load;
@@ -149,6 +188,7 @@ static struct {
 	size_t chunks[MAX_CHUNKS];
 	int nr_chunks;
 	struct spec_list poke, peek, peek_src;
+	struct fb_spec fill_fb, dirty_fb, check_fb;
 } opt = {
 	.poke = { .label = "poke", .write = true },
 	.peek = { .label = "peek" },
@@ -161,6 +201,7 @@ struct side {
 	__u32 state;
 	__u64 flags;
 	int data_fd;
+	struct fb_map fb;	/* --fill-fb: kept for --dirty-fb */
 };
 
 /* The migration stream, buffered whole, and how far it was written. */
@@ -217,8 +258,10 @@ static int print_usage(const char *fmt, ...)
 	say("usage: mig_client migrate [-c LIST] [--no-precopy] [--abort-after N]");
 	say("           [--poke SPEC]... [--peek SPEC]... [--peek-src SPEC]... [-v]");
 	say("           <src-uuid> <dst-uuid> | --save FILE <src-uuid> | --load FILE <dst-uuid>");
+	say("           [--fill-fb REGION:SEED] [--dirty-fb REGION:SEED] [--check-fb REGION]");
 	say("       mig_client hold <uuid> <STATE> -- <shell command>");
 	say("       mig_client state <uuid>");
+	say("       mig_client fb <uuid> fill|check REGION:SEED");
 	return EXIT_SETUP;
 }
 
@@ -373,6 +416,165 @@ static int access_specs(struct side *s, struct spec_list *list)
 	return 0;
 }
 
+/* REGION:SEED, or REGION alone if !@need_seed */
+static int parse_fb(struct fb_spec *fb, const char *arg, bool need_seed)
+{
+	unsigned long long region;
+	char *copy = strdup(arg), *colon = strchr(copy, ':');
+	int ret = -1;
+
+	if (colon)
+		*colon++ = '\0';
+	if (colon ? parse_num(colon, UINT64_MAX, &fb->seed) : need_seed)
+		goto out;
+	if (parse_num(copy, 0xffffffff, &region) || strchr(copy, 'x'))
+		goto out;
+	fb->region = region;
+	fb->set = true;
+	ret = 0;
+out:
+	free(copy);
+	return ret;
+}
+
+/* Word @i of the pattern of @seed (splitmix64). */
+static uint64_t pattern_word(uint64_t seed, uint64_t i)
+{
+	uint64_t z = seed * 0x9e3779b97f4a7c15ULL + i + 1;
+
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+	return z ^ (z >> 31);
+}
+
+static unsigned char pattern_byte(uint64_t seed, size_t off)
+{
+	return pattern_word(seed, off / 8) >> (off % 8 * 8);
+}
+
+/* Write the pattern of @seed into [@off, @off + @len), 8-byte aligned. */
+static void pattern_fill(unsigned char *p, size_t off, size_t len,
+			 uint64_t seed)
+{
+	size_t i;
+
+	for (i = off / 8; i < (off + len) / 8; i++) {
+		uint64_t w = pattern_word(seed, i);
+
+		memcpy(p + i * 8, &w, 8);
+	}
+}
+
+static int fb_map(struct side *s, unsigned int region, struct fb_map *map)
+{
+	__u64 base, size;
+	void *addr;
+
+	if (vfio_region(&s->dev, region, VFIO_REGION_INFO_FLAG_MMAP |
+			VFIO_REGION_INFO_FLAG_WRITE, &base, &size)) {
+		say("%s: region %u: %s", s->dev.name, region, err_str(errno));
+		return -1;
+	}
+	addr = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED,
+		    s->dev.device, base);
+	if (addr == MAP_FAILED) {
+		say("%s: mmap of region %u: %s", s->dev.name, region,
+		    err_str(errno));
+		return -1;
+	}
+	map->addr = addr;
+	map->size = size;
+	return 0;
+}
+
+static void fb_unmap(struct fb_map *map)
+{
+	if (map->addr)
+		munmap(map->addr, map->size);
+	map->addr = NULL;
+}
+
+/* --fill-fb: the mapping stays for --dirty-fb. */
+static int fb_fill(struct side *src)
+{
+	if (!opt.fill_fb.set)
+		return 0;
+	if (fb_map(src, opt.fill_fb.region, &src->fb))
+		return -1;
+	pattern_fill(src->fb.addr, 0, src->fb.size, opt.fill_fb.seed);
+	say("fill-fb %u: %zu bytes, seed %llu", opt.fill_fb.region,
+	    src->fb.size, opt.fill_fb.seed);
+	return 0;
+}
+
+/* --dirty-fb: every third page, through the mapping of --fill-fb. */
+static int fb_dirty(struct side *src)
+{
+	size_t page = sysconf(_SC_PAGESIZE), off, n = 0;
+
+	if (!opt.dirty_fb.set)
+		return 0;
+	if (!src->fb.addr && fb_map(src, opt.dirty_fb.region, &src->fb))
+		return -1;
+	for (off = 0; off < src->fb.size; off += 3 * page, n++)
+		pattern_fill(src->fb.addr, off, page, opt.dirty_fb.seed);
+	say("dirty-fb %u: %zu pages, seed %llu", opt.dirty_fb.region, n,
+	    opt.dirty_fb.seed);
+	return 0;
+}
+
+/*
+ * Compare @len bytes of @a with @b, or with the pattern of @seed if @b
+ * is NULL: the number of bytes that differ, and the first one.
+ */
+static size_t fb_diff(const unsigned char *a, const unsigned char *b,
+		      uint64_t seed, size_t len, size_t *first)
+{
+	size_t i, n = 0;
+
+	if (b && !memcmp(a, b, len))
+		return 0;
+	for (i = 0; i < len; i++) {
+		unsigned char want = b ? b[i] : pattern_byte(seed, i);
+
+		if (a[i] != want && !n++)
+			*first = i;
+	}
+	return n;
+}
+
+/* --check-fb: the destination's region equals the source's. */
+static int fb_check(struct side *src, struct side *dst)
+{
+	struct fb_map s = {}, d = {};
+	size_t n, first = 0;
+	int ret = -1;
+
+	if (!opt.check_fb.set)
+		return 0;
+	if (fb_map(src, opt.check_fb.region, &s) ||
+	    fb_map(dst, opt.check_fb.region, &d))
+		goto out;
+	if (s.size != d.size) {
+		say("check-fb %u: sizes differ: %zu (src %zu)",
+		    opt.check_fb.region, d.size, s.size);
+		goto out;
+	}
+	n = fb_diff(d.addr, s.addr, 0, d.size, &first);
+	if (n)
+		say("check-fb %u: %zu of %zu bytes differ, first at 0x%zx: %02x (src %02x)",
+		    opt.check_fb.region, n, d.size, first, d.addr[first],
+		    s.addr[first]);
+	else
+		say("check-fb %u: %zu bytes identical", opt.check_fb.region,
+		    d.size);
+	ret = n ? -1 : 0;
+out:
+	fb_unmap(&s);
+	fb_unmap(&d);
+	return ret;
+}
+
 static int side_open(struct side *s, const char *name, const char *uuid)
 {
 	s->data_fd = -1;
@@ -402,6 +604,7 @@ static int side_running(struct side *s)
 
 static void side_close(struct side *s)
 {
+	fb_unmap(&s->fb);
 	if (s->data_fd >= 0)
 		close(s->data_fd);
 	s->data_fd = -1;
@@ -682,9 +885,15 @@ static int source_save(struct side *src, struct stream *st, bool use_precopy)
 		ret = read_precopy(src, st);
 		if (ret)
 			return ret;
+		/* the guest runs on while the initial data travels */
+		if (fb_dirty(src))
+			return -1;
 		/* a VMM sends the precopy data before stopping the source */
 		if (forward(st, true))
 			return -1;
+	} else if (opt.dirty_fb.set) {
+		say("dirty-fb: needs PRE_COPY");
+		return -1;
 	} else if (side_set(src, VFIO_DEVICE_STATE_STOP)) {
 		return -1;
 	}
@@ -748,7 +957,7 @@ static int do_migrate(const char *src_uuid, const char *dst_uuid)
 	    side_flags(&src) || side_flags(&dst))
 		return EXIT_SETUP;
 	side_data_size(&src);
-	if (access_specs(&src, &opt.poke))
+	if (access_specs(&src, &opt.poke) || fb_fill(&src))
 		return EXIT_SETUP;
 	if (dst_prepare(&dst))
 		goto fail;
@@ -763,6 +972,8 @@ static int do_migrate(const char *src_uuid, const char *dst_uuid)
 	say("migrate: done, %zu bytes", st.len);
 	ret = access_specs(&dst, &opt.peek) ||
 	      access_specs(&src, &opt.peek_src) ? EXIT_SETUP : 0;
+	if (!ret && fb_check(&src, &dst))
+		ret = EXIT_MISMATCH;
 	side_close(&src);
 	side_close(&dst);
 	return ret;
@@ -806,7 +1017,7 @@ static int do_save(const char *uuid)
 	    side_flags(&src))
 		return EXIT_SETUP;
 	side_data_size(&src);
-	if (access_specs(&src, &opt.poke))
+	if (access_specs(&src, &opt.poke) || fb_fill(&src))
 		return EXIT_SETUP;
 	ret = source_save(&src, &st, want_precopy(&src, NULL));
 	if (ret > 0) {
@@ -891,6 +1102,9 @@ static const struct option long_opts[] = {
 	{ "poke", required_argument, NULL, 'p' },
 	{ "peek", required_argument, NULL, 'k' },
 	{ "peek-src", required_argument, NULL, 'K' },
+	{ "fill-fb", required_argument, NULL, 'F' },
+	{ "dirty-fb", required_argument, NULL, 'D' },
+	{ "check-fb", required_argument, NULL, 'C' },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "help", no_argument, NULL, 'h' },
 	{ }
@@ -919,6 +1133,12 @@ static int parse_option(int c, const char *arg)
 		return parse_spec(&opt.peek, arg);
 	case 'K':
 		return parse_spec(&opt.peek_src, arg);
+	case 'F':
+		return parse_fb(&opt.fill_fb, arg, true);
+	case 'D':
+		return parse_fb(&opt.dirty_fb, arg, true);
+	case 'C':
+		return parse_fb(&opt.check_fb, arg, false);
 	case 'v':
 		opt.verbose = true;
 		return 0;
@@ -946,10 +1166,11 @@ static int cmd_migrate(int argc, char **argv)
 		return print_usage("migrate needs %d uuid(s)", nr_uuids);
 	if (opt.save && opt.load)
 		return print_usage("--save and --load exclude each other");
-	if (opt.save && opt.peek.nr)
-		return print_usage("--peek needs a destination");
-	if (opt.load && (opt.poke.nr || opt.peek_src.nr))
-		return print_usage("--poke and --peek-src need a source");
+	if (opt.save && (opt.peek.nr || opt.check_fb.set))
+		return print_usage("--peek and --check-fb need a destination");
+	if (opt.load && (opt.poke.nr || opt.peek_src.nr || opt.fill_fb.set ||
+			 opt.dirty_fb.set || opt.check_fb.set))
+		return print_usage("--poke, --peek-src and the -fb options need a source");
 	if (opt.save)
 		return do_save(argv[optind]);
 	if (opt.load)
@@ -1066,6 +1287,40 @@ static int cmd_state(int argc, char **argv)
 	return 0;
 }
 
+/* fb <uuid> fill|check REGION:SEED */
+static int cmd_fb(int argc, char **argv)
+{
+	static struct side dev;
+	struct fb_spec fb = {};
+	size_t n, first = 0;
+	bool fill;
+
+	if (argc != 4 || (strcmp(argv[2], "fill") && strcmp(argv[2], "check")))
+		return print_usage("fb needs <uuid> fill|check REGION:SEED");
+	if (parse_fb(&fb, argv[3], true))
+		return print_usage("fb: bad REGION:SEED %s", argv[3]);
+	fill = !strcmp(argv[2], "fill");
+	if (side_open(&dev, "dev", argv[1]) || fb_map(&dev, fb.region, &dev.fb))
+		return EXIT_SETUP;
+	n = 0;
+	if (fill) {
+		pattern_fill(dev.fb.addr, 0, dev.fb.size, fb.seed);
+		say("fb %u: filled %zu bytes, seed %llu", fb.region,
+		    dev.fb.size, fb.seed);
+	} else {
+		n = fb_diff(dev.fb.addr, NULL, fb.seed, dev.fb.size, &first);
+	}
+	if (n)
+		say("fb %u: %zu of %zu bytes differ from seed %llu, first 0x%zx: %02x (seed %02x)",
+		    fb.region, n, dev.fb.size, fb.seed, first,
+		    dev.fb.addr[first], pattern_byte(fb.seed, first));
+	else if (!fill)
+		say("fb %u: %zu bytes match seed %llu", fb.region,
+		    dev.fb.size, fb.seed);
+	side_close(&dev);
+	return n ? EXIT_MISMATCH : 0;
+}
+
 int main(int argc, char **argv)
 {
 	setvbuf(stdout, NULL, _IOLBF, 0);
@@ -1078,6 +1333,8 @@ int main(int argc, char **argv)
 		return cmd_hold(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "state"))
 		return cmd_state(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "fb"))
+		return cmd_fb(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help"))
 		return print_usage(NULL) - EXIT_SETUP;
 	return print_usage("unknown command %s", argv[1]);
