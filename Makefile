@@ -7,7 +7,7 @@
 H := harness
 
 .PHONY: all setup assemble modules debug selftests demo test test-host \
-	test-stock test-debug quick clean
+	test-stock test-debug quick bench-mdpy clean
 
 all: demo
 
@@ -42,6 +42,11 @@ test-host test-stock test-debug:
 # Development loop: rebuild the stock modules, boot, run the kselftests.
 quick:
 	@$(H)/test.sh stock
+
+# Benchmark of an mdpy-hd migration on the stock kernel (not a test):
+# save/restore throughput against memcpy, description check, downtime.
+bench-mdpy: modules selftests
+	@$(H)/bench-mdpy.sh
 
 clean:
 	rm -rf out
