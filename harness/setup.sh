@@ -8,7 +8,7 @@ set -euo pipefail
 # Build tools, the VM and the clients the tests drive.
 PKGS=(
 	build-essential bc bison flex libelf-dev libssl-dev kmod cpio xz-utils
-	rsync perl python3 sparse clang llvm lld
+	rsync perl python3 sparse clang llvm lld libclang-rt-dev
 	qemu-system-x86 busybox-static mdevctl util-linux jq
 	linux-source-6.12 linux-headers-6.12-amd64 linux-image-6.12-amd64
 )

@@ -19,8 +19,11 @@ mkdir -p "$LOGS"
 run_stage() {
 	case $1 in
 	host)
-		make -s -C "$REPO/tools/testing/migcompat" \
-			OUTPUT="$OUT/migcompat/" check
+		# The engine's unit test, then a short libFuzzer run of each
+		# harness (make -C tools/testing/migcompat fuzz-long: long run).
+		make -s -C "$REPO/tools/testing/migcompat" check &&
+		make -s -C "$REPO/tools/testing/migcompat" fuzz-short \
+			FUZZ_SECONDS="${FUZZ_SECONDS:-15}"
 		;;
 	stock)
 		"$REPO/harness/build-stock.sh" &&
@@ -47,8 +50,8 @@ for s in "${STAGES[@]}"; do
 	run_stage "$s" 2>&1 | tee "$LOGS/$s.log"
 	rc=${PIPESTATUS[0]}
 	if [ "$s" = host ]; then
-		read -r p f k < <(sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed.*/\1 \2 0/p' \
-			"$LOGS/$s.log" | tail -n1)
+		read -r p f k < <(sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed.*/\1 \2/p' \
+			"$LOGS/$s.log" | awk '{ p += $1; f += $2 } END { print p, f, 0 }')
 	else
 		read -r p f k < <(awk -f "$REPO/harness/count.awk" "$LOGS/$s.log")
 	fi
