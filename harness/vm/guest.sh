@@ -10,7 +10,23 @@ export HOME=/root TERM=dumb LANG=C.UTF-8
 V=/run/vm
 . "$V/env"
 
+# A private /tmp, but host folders we work in stay visible through it
+# (a checkout under /tmp, as CI may clone there).
+mkdir -p /run/host-tmp
+mount --bind /tmp /run/host-tmp
 mount -t tmpfs tmp /tmp
+for p in "$VM_CWD" "$VM_MODROOT"; do
+	case "$p" in
+	/tmp/?*)
+		top=${p#/tmp/}
+		top=${top%%/*}
+		if ! mountpoint -q "/tmp/$top"; then
+			mkdir -p "/tmp/$top"
+			mount --bind "/run/host-tmp/$top" "/tmp/$top"
+		fi
+		;;
+	esac
+done
 mount -t tmpfs root /root
 # mdevctl keeps its definitions here: writable, with the host's content.
 if [ -d /etc/mdevctl.d ]; then
