@@ -134,3 +134,29 @@ kmsg_mark() {
 kmsg_since_mark() {
 	dmesg | tail -n +"$((KMSG_MARK + 1))"
 }
+
+# mig_run NAME EXPECTED_EXIT ARGS...: run mig_client ARGS, keep its output
+# in $OUT, and pass if it exits as expected.
+mig_run() {
+	local name=$1 want=$2 rc=0
+	shift 2
+	OUT=$("$DIR/mig_client" "$@" 2>&1) || rc=$?
+	if [ "$rc" = "$want" ]; then
+		ktap_test_pass "$name"
+	else
+		ktap_print_msg "$name: exit $rc, expected $want"
+		echo "$OUT" | sed 's/^/# /'
+		ktap_test_fail "$name"
+	fi
+}
+
+# has NAME PATTERN: the last mig_run output matches PATTERN.
+has() {
+	if grep -q -- "$2" <<< "$OUT"; then
+		ktap_test_pass "$1"
+	else
+		ktap_print_msg "$1: no '$2' in:"
+		echo "$OUT" | sed 's/^/# /'
+		ktap_test_fail "$1"
+	fi
+}

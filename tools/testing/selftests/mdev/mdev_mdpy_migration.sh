@@ -36,30 +36,6 @@ desc() {
 	echo "{\"model\": $M, \"params\": {\"width\": $1, \"height\": $2, \"format\": \"xrgb8888\"}}"
 }
 
-# run NAME EXPECTED_EXIT COMMAND...: run a mig_client command, keep its
-# output in $OUT, and pass if it exits as expected.
-run() {
-	local name=$1 want=$2 rc=0
-	shift 2
-	OUT=$("$MIG" "$@" 2>&1) || rc=$?
-	if [ "$rc" = "$want" ]; then
-		ktap_test_pass "$name"
-	else
-		ktap_print_msg "$name: exit $rc, expected $want"
-		echo "$OUT" | sed 's/^/# /'
-		ktap_test_fail "$name"
-	fi
-}
-# has NAME PATTERN: the last mig_client output matches PATTERN.
-has() {
-	if grep -q -- "$2" <<< "$OUT"; then
-		ktap_test_pass "$1"
-	else
-		ktap_print_msg "$1: no '$2' in:"
-		echo "$OUT" | sed 's/^/# /'
-		ktap_test_fail "$1"
-	fi
-}
 
 # 1. The compatibility files.
 expect_eq "mdpy-vga migration_info.json" "$(caps 640 480)" \
@@ -108,7 +84,7 @@ seed=1
 for chunks in 4096 1,4093,65536 33554432 1,4093,65536:--no-precopy; do
 	opt=()
 	case $chunks in *:*) opt=("${chunks#*:}"); chunks=${chunks%%:*} ;; esac
-	run "vga -> vga, chunks $chunks ${opt[*]}" 0 migrate -c "$chunks" \
+	mig_run "vga -> vga, chunks $chunks ${opt[*]}" 0 migrate -c "$chunks" \
 		"${opt[@]}" --fill-fb 0:$seed --check-fb 0 "$S" "$D"
 	has "the framebuffer arrives (chunks $chunks ${opt[*]})" \
 		"check-fb 0: $FB_VGA bytes identical"
@@ -117,12 +93,12 @@ done
 stream=$(sed -n 's/^src: end of stream after \([0-9]*\) bytes$/\1/p' <<< "$OUT")
 expect_eq "MIG_DATA_SIZE is the length of a STOP_COPY stream" "$stream" \
 	"$(sed -n 's/^src: stop_copy_length //p' <<< "$OUT")"
-run "the destination keeps the framebuffer once closed" 0 \
+mig_run "the destination keeps the framebuffer once closed" 0 \
 	fb "$D" check 0:$((seed - 1))
 
 # 5. PRE_COPY: the framebuffer goes while the guest runs, STOP_COPY
 # carries only the pages written since.
-run "pages written during PRE_COPY migrate" 0 migrate --fill-fb 0:11 \
+mig_run "pages written during PRE_COPY migrate" 0 migrate --fill-fb 0:11 \
 	--dirty-fb 0:12 --check-fb 0 "$S" "$D"
 has "... through PRE_COPY" "src: using PRE_COPY"
 has "the destination has the written pages" \
@@ -131,7 +107,7 @@ sc=$(awk '/^src: read [0-9]+ bytes \(STOP_COPY\)$/ { n += $3 } END { print n + 0
 pages=$(sed -n 's/^dirty-fb 0: \([0-9]*\) pages.*/\1/p' <<< "$OUT")
 check "STOP_COPY carries the written pages, not the whole framebuffer ($sc bytes)" \
 	test "$sc" -ge $((pages * 4096)) -a "$sc" -lt $((FB_VGA / 2))
-run "an idle source: PRE_COPY leaves little for STOP_COPY" 0 migrate \
+mig_run "an idle source: PRE_COPY leaves little for STOP_COPY" 0 migrate \
 	--fill-fb 0:13 --check-fb 0 "$S" "$D"
 sc=$(awk '/^src: read [0-9]+ bytes \(STOP_COPY\)$/ { n += $3 } END { print n + 0 }' <<< "$OUT")
 check "... only the config space and the end ($sc bytes)" \
@@ -141,63 +117,63 @@ check "... only the config space and the end ($sc bytes)" \
 mdev_remove "$X"
 H1=$(mdev_create mdpy hd)
 H2=$(mdev_create mdpy hd)
-run "hd -> hd" 0 migrate -c 65536,1048576 --fill-fb 0:21 --check-fb 0 \
+mig_run "hd -> hd" 0 migrate -c 65536,1048576 --fill-fb 0:21 --check-fb 0 \
 	"$H1" "$H2"
 has "the hd framebuffer arrives" "check-fb 0: $FB_HD bytes identical"
-run "hd -> hd without PRE_COPY" 0 migrate --no-precopy -c 4194304 \
+mig_run "hd -> hd without PRE_COPY" 0 migrate --no-precopy -c 4194304 \
 	--fill-fb 0:22 --check-fb 0 "$H1" "$H2"
 has "... also without PRE_COPY" "check-fb 0: $FB_HD bytes identical"
 mdev_remove "$H1"
 mdev_remove "$H2"
 
 # 7. An aborted migration leaves the source running, framebuffer intact.
-run "migration aborted inside the framebuffer exits 4" 4 migrate \
+mig_run "migration aborted inside the framebuffer exits 4" 4 migrate \
 	--abort-after 1000000 --fill-fb 0:31 "$S" "$D"
 has "the source is RUNNING again" "src: state RUNNING"
-run "the source's framebuffer is intact" 0 fb "$S" check 0:31
-run "the aborted destination is RUNNING again once closed" 0 state "$D"
+mig_run "the source's framebuffer is intact" 0 fb "$S" check 0:31
+mig_run "the aborted destination is RUNNING again once closed" 0 state "$D"
 has "... state RUNNING" "dev: state RUNNING"
 
 # 8. vga <-> xga: the stream alone refuses it when the checks are skipped.
 X=$(mdev_create mdpy xga)
-run "fill the xga device's framebuffer" 0 fb "$X" fill 0:41
+mig_run "fill the xga device's framebuffer" 0 fb "$X" fill 0:41
 kmsg_mark
-run "stream: vga -> xga is refused (exit 2)" 2 migrate --fill-fb 0:42 \
+mig_run "stream: vga -> xga is refused (exit 2)" 2 migrate --fill-fb 0:42 \
 	"$S" "$X"
 has "the destination's write fails with EPROTO" "Protocol error (EPROTO)"
 has "the destination stays in RESUMING" "dst: state RESUMING"
 has "the source is RUNNING again" "src: state RUNNING"
 check "the destination logged why" grep -q "rule 2.*'width'" \
 	<(kmsg_since_mark)
-run "the source's framebuffer is intact" 0 fb "$S" check 0:42
-run "the destination's framebuffer is untouched" 0 fb "$X" check 0:41
-run "stream: xga -> vga is refused (exit 2)" 2 migrate "$X" "$S"
+mig_run "the source's framebuffer is intact" 0 fb "$S" check 0:42
+mig_run "the destination's framebuffer is untouched" 0 fb "$X" check 0:41
+mig_run "stream: xga -> vga is refused (exit 2)" 2 migrate "$X" "$S"
 has "... the vga destination stays in RESUMING" "dst: state RESUMING"
 
 # 9. Truncated and corrupted streams; then the good one.
-run "save a stream" 0 migrate --save "$TMP/good" --fill-fb 0:51 "$S"
+mig_run "save a stream" 0 migrate --save "$TMP/good" --fill-fb 0:51 "$S"
 size=$(stat -c %s "$TMP/good")
 head -c 20 "$TMP/good" > "$TMP/cut-desc"
-run "a stream cut inside the description is refused (EPROTO)" 2 \
+mig_run "a stream cut inside the description is refused (EPROTO)" 2 \
 	migrate --load "$TMP/cut-desc" "$D"
 head -c $((size / 2)) "$TMP/good" > "$TMP/cut-fb"
-run "a stream cut inside the framebuffer is refused" 3 \
+mig_run "a stream cut inside the framebuffer is refused" 3 \
 	migrate --load "$TMP/cut-fb" "$D"
 has "... with EINVAL on RESUMING -> STOP" "RESUMING -> STOP: Invalid argument"
 head -c $((size - 24)) "$TMP/good" > "$TMP/no-end"
-run "a stream without its end record is refused" 3 \
+mig_run "a stream without its end record is refused" 3 \
 	migrate --load "$TMP/no-end" "$D"
 { cat "$TMP/good"; printf 'x'; } > "$TMP/trailing"
-run "a byte after the end record is refused" 3 \
+mig_run "a byte after the end record is refused" 3 \
 	migrate --load "$TMP/trailing" "$D"
 has "... with EINVAL on write()" "Invalid argument (EINVAL)"
-run "the same destination then takes the good stream" 0 \
+mig_run "the same destination then takes the good stream" 0 \
 	migrate --load "$TMP/good" "$D"
-run "... and has the framebuffer" 0 fb "$D" check 0:51
+mig_run "... and has the framebuffer" 0 fb "$D" check 0:51
 
 # 10. Closing a device in RESUMING returns it to RUNNING.
 "$MIG" hold "$D" RESUMING -- true > /dev/null 2>&1
-run "a device closed in RESUMING" 0 state "$D"
+mig_run "a device closed in RESUMING" 0 state "$D"
 has "... is RUNNING again" "dev: state RUNNING"
 
 ktap_finished

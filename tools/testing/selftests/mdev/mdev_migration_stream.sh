@@ -25,30 +25,6 @@ trap 'rm -rf "$TMP"; mdev_cleanup' EXIT
 # line status at 5 (bit 0: data ready).
 POKE=(--poke 0:7:0x5a --poke 0:2:0x01 --poke 0:0:0x41,0x42)
 
-# migrate NAME EXPECTED_EXIT ARGS...: run mig_client migrate, keep its
-# output in $OUT, and pass if it exits as expected.
-migrate() {
-	local name=$1 want=$2 rc=0
-	shift 2
-	OUT=$("$MIG" migrate "$@" 2>&1) || rc=$?
-	if [ "$rc" = "$want" ]; then
-		ktap_test_pass "$name"
-	else
-		ktap_print_msg "$name: exit $rc, expected $want"
-		echo "$OUT" | sed 's/^/# /'
-		ktap_test_fail "$name"
-	fi
-}
-# has NAME PATTERN: the last mig_client output matches PATTERN.
-has() {
-	if grep -q -- "$2" <<< "$OUT"; then
-		ktap_test_pass "$1"
-	else
-		ktap_print_msg "$1: no '$2' in:"
-		echo "$OUT" | sed 's/^/# /'
-		ktap_test_fail "$1"
-	fi
-}
 
 # 1. Compatible migrations, with several chunkings of the stream.
 for chunks in 4096 1 1,7,13 4096:--no-precopy; do
@@ -56,7 +32,7 @@ for chunks in 4096 1 1,7,13 4096:--no-precopy; do
 	case $chunks in *:*) opt=("${chunks#*:}"); chunks=${chunks%%:*} ;; esac
 	S=$(mdev_create mtty 2)
 	D=$(mdev_create mtty 2)
-	migrate "mtty-2 -> mtty-2, chunks $chunks ${opt[*]}" 0 -c "$chunks" \
+	mig_run "mtty-2 -> mtty-2, chunks $chunks ${opt[*]}" 0 migrate -c "$chunks" \
 		"${opt[@]}" "${POKE[@]}" --peek 0:7:1 --peek 0:5:1 --peek 0:0:2 "$S" "$D"
 	has "scratch register and FIFO bytes arrive (chunks $chunks ${opt[*]})" \
 		"peek 0:0: 41 42"
@@ -68,7 +44,7 @@ has "the scratch register arrives" "peek 0:7: 5a"
 # 2. An aborted migration leaves the source running with its state.
 S=$(mdev_create mtty 2)
 D=$(mdev_create mtty 2)
-migrate "aborted migration exits 4" 4 --abort-after 20 --poke 0:7:0x33 \
+mig_run "aborted migration exits 4" 4 migrate --abort-after 20 --poke 0:7:0x33 \
 	--peek-src 0:7:1 "$S" "$D"
 has "the source is RUNNING again after the abort" "src: state RUNNING"
 has "the source's state is intact after the abort" "peek-src 0:7: 33"
@@ -80,7 +56,7 @@ expect_write "pre-check: mtty-2 source on an mtty-1 device: EPROTO" \
 	"$(cat "$MDEV_DEVICES/$S/migration_info.json")" EPROTO
 # ... and by the stream alone when the pre-check is skipped.
 kmsg_mark
-migrate "stream: mtty-2 -> mtty-1 is refused (exit 2)" 2 --poke 0:7:0x44 \
+mig_run "stream: mtty-2 -> mtty-1 is refused (exit 2)" 2 migrate --poke 0:7:0x44 \
 	--peek-src 0:7:1 "$S" "$D1"
 has "the destination's write fails with EPROTO" "Protocol error"
 has "the destination stays in RESUMING" "dst: state RESUMING"
@@ -89,21 +65,21 @@ has "the source's state is intact" "peek-src 0:7: 44"
 check "the destination logged why" grep -q "rule 2.*nr-ports" <(kmsg_since_mark)
 
 # 4. Truncated, corrupted and foreign streams.
-migrate "save a stream" 0 --save "$TMP/good" --poke 0:7:0x66 "$S"
+mig_run "save a stream" 0 migrate --save "$TMP/good" --poke 0:7:0x66 "$S"
 size=$(stat -c %s "$TMP/good")
 head -c 8 "$TMP/good" > "$TMP/short"
-migrate "a stream cut inside the header is refused" 2 --load "$TMP/short" "$D"
+mig_run "a stream cut inside the header is refused" 2 migrate --load "$TMP/short" "$D"
 head -c $((size - 3)) "$TMP/good" > "$TMP/cut"
-migrate "a stream cut inside the device state is refused" 3 --load "$TMP/cut" "$D"
+mig_run "a stream cut inside the device state is refused" 3 migrate --load "$TMP/cut" "$D"
 has "... with EINVAL" "Invalid argument"
 cp "$TMP/good" "$TMP/flip"
 printf '\x21' | dd of="$TMP/flip" bs=1 seek=40 conv=notrunc status=none
-migrate "a bit-flipped description is refused" 2 --load "$TMP/flip" "$D"
+mig_run "a bit-flipped description is refused" 2 migrate --load "$TMP/flip" "$D"
 { printf 'XXXX'; tail -c +5 "$TMP/good"; } > "$TMP/foreign"
-migrate "a stream with a foreign magic is refused" 2 --load "$TMP/foreign" "$D"
+mig_run "a stream with a foreign magic is refused" 2 migrate --load "$TMP/foreign" "$D"
 head -c 300 /dev/urandom > "$TMP/random"
-migrate "random bytes are refused" 2 --load "$TMP/random" "$D"
-migrate "the same destination then takes the good stream" 0 \
+mig_run "random bytes are refused" 2 migrate --load "$TMP/random" "$D"
+mig_run "the same destination then takes the good stream" 0 migrate \
 	--load "$TMP/good" --peek 0:7:1 "$D"
 has "... and its state" "peek 0:7: 66"
 
@@ -112,9 +88,9 @@ mdev_remove "$D"
 D=$(mdev_create mtty 2)
 P=$MDEV_DEVICES/$S/migration/params
 echo false > "$MDEV_DEVICES/$D/migration/params/fifo-state"
-migrate "fifo-state on -> off destination: refused" 2 "$S" "$D"
+mig_run "fifo-state on -> off destination: refused" 2 migrate "$S" "$D"
 echo false > "$P/fifo-state"
-migrate "after turning it off on the source: migrates" 0 \
+mig_run "after turning it off on the source: migrates" 0 migrate \
 	--poke 0:2:0x01 --poke 0:0:0x41 --peek 0:5:1 "$S" "$D"
 has "the FIFO is not carried: no data ready on the destination" "peek 0:5: 60"
 echo true > "$P/fifo-state"
