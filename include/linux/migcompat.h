@@ -33,8 +33,11 @@
 #define MIGC_NAME_MAX		32
 /* Longest model name in bytes, without the terminating NUL. */
 #define MIGC_MODEL_MAX		128
-/* Longest string value in bytes, without the terminating NUL. */
-#define MIGC_STR_MAX		1024
+/*
+ * Longest string value in bytes, without the terminating NUL. Half a
+ * document: room for the per-adapter hardware list of vfio_ap (256 x 8).
+ */
+#define MIGC_STR_MAX		2048
 /* Most parameters of one model, and of one description. */
 #define MIGC_MAX_PARAMS		64
 /* Most models of one capabilities document. */
@@ -113,6 +116,10 @@ struct migc_range {
  *	(%MIGC_BOOL, %MIGC_STR); 0 means any value of the type
  * @allowed: allowed values of a %MIGC_BOOL or %MIGC_STR parameter
  * @ranges: allowed values of a %MIGC_INT parameter
+ * @driver_compares: a device check does not require the source's value to
+ *	equal the current one (rule 2); the driver's own check (rule 4)
+ *	compares them, e.g. hardware where a newer generation can take the
+ *	place of an older one, or a set whose spellings differ
  */
 struct migc_param {
 	const char *name;
@@ -124,6 +131,7 @@ struct migc_param {
 	unsigned int nr_allowed;
 	const struct migc_value *allowed;
 	const struct migc_range *ranges;
+	bool driver_compares;
 };
 
 /**

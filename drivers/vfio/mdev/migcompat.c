@@ -1725,7 +1725,8 @@ static int migc_check_src_param(const struct migc_model *m,
 		verdict = MIGC_PARAM_TYPE;
 	else if (!migc_value_allowed(p, &sp->value))
 		verdict = MIGC_PARAM_NOT_ALLOWED;
-	else if (cur && !migc_value_equal(&sp->value, cur))
+	else if (cur && !p->driver_compares &&
+		 !migc_value_equal(&sp->value, cur))
 		verdict = MIGC_PARAM_DIFFERS;
 	else
 		return 0;
@@ -1844,8 +1845,9 @@ EXPORT_SYMBOL_GPL(migc_check_type);
  * @why: the reason of a failure, or NULL
  *
  * Applies rules 1 to 3 of the compatibility rules: same model, every
- * parameter of @src known, allowed and equal to the current value, every
- * other parameter at its off_value.  The driver's own check (rule 4) is
+ * parameter of @src known, allowed and equal to the current value (unless
+ * the parameter is &migc_param.driver_compares), every other parameter at
+ * its off_value.  The driver's own check (rule 4) is
  * the caller's.  The order of the checks is that of migc_check_type().
  *
  * Return: 0 if compatible, -EPROTO if not, -EINVAL if a value of @src has

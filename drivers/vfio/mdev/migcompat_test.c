@@ -875,6 +875,35 @@ static void migc_test_reason_cut(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, why.src[n - 4], '1');
 }
 
+/* A driver-compared parameter is left to rule 4 in a device check only. */
+static void migc_test_driver_compares(struct kunit *test)
+{
+	static const struct migc_value only_x[] = { MIGC_STR_VALUE("x") };
+	static const struct migc_param p = {
+		.name = "s", .type = MIGC_STR, .access = MIGC_READONLY,
+		.init_value = MIGC_STR_VALUE("x"), .nr_allowed = 1,
+		.allowed = only_x, .driver_compares = true,
+	};
+	static const struct migc_model m = { "a/b", &p, 1 };
+	struct migc_value v = MIGC_STR_VALUE("x");
+	struct migc_reason why;
+	struct migc_desc *src;
+
+	src = migc_test_desc(test, "{'model': 'a/b', 'params': {'s': 'x'}}");
+	KUNIT_EXPECT_EQ(test, migc_check_device(&m, &v, src, &why), 0);
+	v.s = "y";
+	KUNIT_EXPECT_EQ(test, migc_check_device(&m, &v, src, &why), 0);
+	/* The type, the allowed values and rule 3 still apply. */
+	src = migc_test_desc(test, "{'model': 'a/b', 'params': {'s': 'z'}}");
+	KUNIT_EXPECT_EQ(test, migc_check_device(&m, &v, src, &why), -EPROTO);
+	KUNIT_EXPECT_EQ(test, why.verdict, MIGC_PARAM_NOT_ALLOWED);
+	src = migc_test_desc(test, "{'model': 'a/b', 'params': {'s': 1}}");
+	KUNIT_EXPECT_EQ(test, migc_check_device(&m, &v, src, &why), -EINVAL);
+	src = migc_test_desc(test, "{'model': 'a/b'}");
+	KUNIT_EXPECT_EQ(test, migc_check_device(&m, &v, src, &why), -EPROTO);
+	KUNIT_EXPECT_EQ(test, why.verdict, MIGC_PARAM_MISSING);
+}
+
 static void migc_test_verdict_str(struct kunit *test)
 {
 	KUNIT_EXPECT_STREQ(test, migc_verdict_str(MIGC_OK), "compatible");
@@ -1170,6 +1199,7 @@ static struct kunit_case migc_test_cases[] = {
 	KUNIT_CASE(migc_test_type_not_off),
 	KUNIT_CASE(migc_test_reason_cut),
 	KUNIT_CASE(migc_test_verdict_str),
+	KUNIT_CASE(migc_test_driver_compares),
 	KUNIT_CASE(migc_test_desc_print),
 	KUNIT_CASE(migc_test_desc_round_trip),
 	KUNIT_CASE_PARAM(migc_test_names, migc_name_gen_params),

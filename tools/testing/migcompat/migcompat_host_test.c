@@ -1122,6 +1122,35 @@ static void test_reason_truncated(void)
 	       "reason: long value cut with \"...\" on a character boundary");
 }
 
+/* A driver-compared parameter is left to rule 4 in a device check only. */
+static void test_driver_compares(void)
+{
+	static const struct migc_value only_x[] = { MIGC_STR_VALUE("x") };
+	static const struct migc_param p = {
+		PARAM("s", MIGC_STR, MIGC_READONLY, MIGC_STR_VALUE("x")),
+		.nr_allowed = 1, .allowed = only_x, .driver_compares = true,
+	};
+	static const struct migc_model m = { "a/b", &p, 1 };
+	static const char *same = "{\"model\": \"a/b\", \"params\": {\"s\": \"x\"}}";
+	static const char *other = "{\"model\": \"a/b\", \"params\": {\"s\": \"z\"}}";
+	static const char *none = "{\"model\": \"a/b\"}";
+	struct migc_value v = MIGC_STR_VALUE("y");
+	static struct migc_desc desc;
+	struct migc_reason why;
+
+	migc_desc_parse(same, strlen(same), &desc);
+	result(!migc_check_device(&m, &v, &desc, &why),
+	       "driver_compares: a differing current value is left to the driver");
+	migc_desc_parse(other, strlen(other), &desc);
+	result(migc_check_device(&m, &v, &desc, &why) == -EPROTO &&
+	       why.verdict == MIGC_PARAM_NOT_ALLOWED,
+	       "driver_compares: allowed values still apply");
+	migc_desc_parse(none, strlen(none), &desc);
+	result(migc_check_device(&m, &v, &desc, &why) == -EPROTO &&
+	       why.verdict == MIGC_PARAM_MISSING,
+	       "driver_compares: rule 3 still applies");
+}
+
 static void test_verdict_str(void)
 {
 	result(!strcmp(migc_verdict_str(MIGC_OK), "compatible") &&
@@ -1173,6 +1202,7 @@ int main(void)
 	test_rules();
 	test_type_not_off();
 	test_reason_truncated();
+	test_driver_compares();
 	test_verdict_str();
 	test_header_example();
 	printf("%u passed, %u failed\n", nr_run - nr_failed, nr_failed);
