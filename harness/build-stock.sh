@@ -26,13 +26,16 @@ link_dir() {
 }
 link_dir drivers/vfio/mdev
 link_dir samples/vfio-mdev
+# Test-only modules of the selftests and benchmarks (not for upstream).
+link_dir tools/testing/selftests/mdev/test_modules
 # Headers we add or change shadow the Debian ones (see NOSTDINC_FLAGS).
 mkdir -p "$B/include/linux"
 find "$B/include/linux" -maxdepth 1 -type l -delete
 grep '^include/linux/' "$OUT/linux.touched" | while read -r f; do
 	ln -sfn "$TREE/$f" "$B/$f"
 done
-echo 'obj-m += drivers/vfio/mdev/ samples/vfio-mdev/' > "$B/Kbuild"
+echo 'obj-m += drivers/vfio/mdev/ samples/vfio-mdev/' \
+	'tools/testing/selftests/mdev/test_modules/' > "$B/Kbuild"
 # Objects built before a header was shadowed depend on Debian's copy of
 # it, so kbuild would not rebuild them: start over when the set changes.
 shadowed=$(cd "$B" && find include -type l | sort | sha256sum)
