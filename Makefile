@@ -7,7 +7,7 @@
 H := harness
 
 .PHONY: all setup assemble modules debug selftests demo test test-host \
-	test-stock test-debug quick bench-mdpy clean
+	test-stock test-debug quick bench-mdpy bench-checks clean
 
 all: demo
 
@@ -47,6 +47,12 @@ quick:
 # save/restore throughput against memcpy, description check, downtime.
 bench-mdpy: modules selftests
 	@$(H)/bench-mdpy.sh
+
+# Benchmark of the compatibility checks on the stock kernel (not a test):
+# cost against a trivial sysfs read, finding a destination type against
+# creating a device of each type, scaling with the number of parameters.
+bench-checks: modules selftests
+	@$(H)/bench-checks.sh
 
 clean:
 	rm -rf out
