@@ -7,7 +7,7 @@
 H := harness
 
 .PHONY: all setup assemble modules debug selftests demo test test-host \
-	test-stock test-debug quick bench-mdpy bench-checks clean
+	test-stock test-debug test-s390 quick bench-mdpy bench-checks clean
 
 all: demo
 
@@ -36,7 +36,7 @@ demo: modules selftests
 test:
 	@$(H)/test.sh
 
-test-host test-stock test-debug:
+test-host test-stock test-debug test-s390:
 	@$(H)/test.sh $(@:test-%=%)
 
 # Development loop: rebuild the stock modules, boot, run the kselftests.

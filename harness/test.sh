@@ -5,12 +5,12 @@
 # building what it needs first. Prints each stage's output live, then one
 # line per stage and the closing "N passed, N failed, N skipped" line.
 #
-#   test.sh [host] [stock] [debug]     T=<test.sh> runs one kselftest only
+#   test.sh [host] [stock] [debug] [s390]   T=<test.sh>: one kselftest only
 set -uo pipefail
 . "$(dirname "$0")/lib.sh"
 
 STAGES=("$@")
-[ ${#STAGES[@]} -gt 0 ] || STAGES=(host stock debug)
+[ ${#STAGES[@]} -gt 0 ] || STAGES=(host stock debug s390)
 LOGS=$OUT/logs
 KSFT="out/kselftest/run_kselftest.sh${T:+ -t mdev:$T}"
 KUNIT_MODULES="migcompat_test"
@@ -34,11 +34,19 @@ run_stage() {
 		"$REPO/harness/vm/run.sh" -k debug -- \
 			"harness/vm/kunit.sh $KUNIT_MODULES; $KSFT"
 		;;
+	s390)
+		# vfio_ap and the framework cross-built for s390, their KUnit
+		# suites run under qemu-system-s390x.
+		"$REPO/harness/build-s390.sh" &&
+		"$REPO/harness/vm/kunit-s390.sh"
+		;;
 	*) log "unknown stage $1"; return 1 ;;
 	esac
 }
 
-"$REPO/harness/setup.sh" || exit 1
+extra=
+[[ " ${STAGES[*]} " == *" s390 "* ]] && extra=s390
+"$REPO/harness/setup.sh" $extra || exit 1
 "$REPO/harness/assemble.sh" || exit 1
 "$REPO/harness/build-selftests.sh" || exit 1
 
