@@ -160,3 +160,40 @@ has() {
 		ktap_test_fail "$1"
 	fi
 }
+
+# What the VM runner (and a human) calls a kernel splat.
+KMSG_SPLAT='BUG:|WARNING:|KASAN|UBSAN|Oops|general protection|Kernel panic|possible (circular|recursive) locking|inconsistent lock state|suspicious RCU|sleeping function called|INFO: task .* blocked|lock held when returning|unreferenced object|Call Trace'
+
+# check_kmsg_clean DESCRIPTION: no splat in the kernel log since the mark.
+check_kmsg_clean() {
+	local splat
+	splat=$(kmsg_since_mark | grep -E -A20 "$KMSG_SPLAT" | head -n 60)
+	if [ -z "$splat" ]; then
+		ktap_test_pass "$1"
+	else
+		echo "$splat" | sed 's/^/# /'
+		ktap_test_fail "$1"
+	fi
+}
+
+# check_kmemleak DESCRIPTION: a kmemleak scan finds nothing (skip without
+# kmemleak). Two scans, as an object is reported once it was seen
+# unreferenced twice; the report is not cleared, so the VM runner's own
+# scan at the end still sees it.
+check_kmemleak() {
+	local km=/sys/kernel/debug/kmemleak report
+	if [ ! -w "$km" ]; then
+		ktap_test_skip "$1 (no kmemleak in this kernel)"
+		return
+	fi
+	echo scan > "$km"
+	sleep 1
+	echo scan > "$km"
+	report=$(cat "$km")
+	if [ -z "$report" ]; then
+		ktap_test_pass "$1"
+	else
+		echo "$report" | head -n 60 | sed 's/^/# /'
+		ktap_test_fail "$1"
+	fi
+}
