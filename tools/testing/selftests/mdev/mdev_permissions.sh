@@ -1,0 +1,97 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Permissions of every migration attribute of every mtty and mdpy type and
+# of a device of each type: the file modes (migration_info.json 0644,
+# parameters 0644, readonly ones 0444); a non-root user (uid 65534) reads
+# every file as root does and gets EACCES on every write, even of a value
+# root may write, and the file then reads as before; root gets EACCES on a
+# readonly parameter.
+
+source "$(dirname "$(readlink -f "$0")")/mdev_lib.sh"
+
+ktap_print_header
+mdev_require_parent mtty
+if [ ! -e "$(mdev_type_dir mtty 2)/migration_info.json" ]; then
+	ktap_skip_all "mtty without migration_info.json"
+	exit "$KSFT_SKIP"
+fi
+if ! command -v setpriv > /dev/null; then
+	ktap_skip_all "no setpriv (util-linux) to run as a non-root user"
+	exit "$KSFT_SKIP"
+fi
+NOBODY=(setpriv --reuid=65534 --regid=65534 --clear-groups)
+
+BEFORE=$(ls "$MDEV_DEVICES")
+cleanup() {
+	local u
+	for u in $(ls "$MDEV_DEVICES"); do
+		grep -qx "$u" <<< "$BEFORE" || mdev_remove "$u" 2> /dev/null
+	done
+}
+trap cleanup EXIT
+
+# FILE NAME MODE VALUE: VALUE is what root may write to FILE.
+FILES=() NAMES=() MODES=() VALUES=()
+add() {
+	FILES+=("$1") NAMES+=("$2") MODES+=("$3") VALUES+=("$4")
+}
+nr_readonly=0
+for t in "$MDEV_CLASS"/{mtty,mdpy}/mdev_supported_types/*; do
+	[ -e "$t/migration_info.json" ] || continue
+	name=${t##*/}
+	parent=${t%/mdev_supported_types/*}
+	parent=${parent##*/}
+	u=$(mdev_create "$parent" "${name#"$parent"-}") || continue
+	D=$MDEV_DEVICES/$u
+	desc=$(cat "$D/migration_info.json")
+	caps=$(cat "$t/migration_info.json")
+	add "$t/migration_info.json" "$name type migration_info.json" 644 "$desc"
+	add "$D/migration_info.json" "$name device migration_info.json" 644 "$desc"
+	for p in "$D"/migration/params/*; do
+		mode=644
+		if grep -q "\"${p##*/}\": {\"type\": \"[a-z]*\", \"access\": \"readonly\"" <<< "$caps"; then
+			mode=444
+			nr_readonly=$((nr_readonly + 1))
+		fi
+		add "$p" "$name device params/${p##*/}" $mode "$(cat "$p")"
+	done
+done
+
+ktap_set_plan $((${#FILES[@]} * 2 + nr_readonly))
+
+# As the non-root user, in one process: every file's content, then what a
+# write of the value root may write gets.
+ARGS=() CONTENT=()
+for i in "${!FILES[@]}"; do
+	IFS= read -r "CONTENT[$i]" < "${FILES[$i]}"
+	ARGS+=("${FILES[$i]}" "${VALUES[$i]}")
+done
+NOBODY_OUT=$("${NOBODY[@]}" bash -c '
+	while [ $# -gt 0 ]; do
+		c=
+		IFS= read -r c 2> /dev/null < "$1"
+		printf "%s\n" "$c"
+		if err=$( { printf %s "$2" > "$1"; } 2>&1 ); then
+			echo OK
+		else
+			echo "$err"
+		fi
+		shift 2
+	done' _ "${ARGS[@]}" 2>&1)
+mapfile -t NOBODY_LINES <<< "$NOBODY_OUT"
+mapfile -t MODES_NOW < <(stat -L -c %a "${FILES[@]}")
+
+for i in "${!FILES[@]}"; do
+	f=${FILES[$i]} n=${NAMES[$i]}
+	expect_eq "$n: mode ${MODES[$i]}" "${MODES[$i]}" "${MODES_NOW[$i]}"
+	expect_eq "$n: non-root reads it, its write gets EACCES, unchanged" \
+		"${CONTENT[$i]}|EACCES|${CONTENT[$i]}" \
+		"${NOBODY_LINES[$((2 * i))]}|$(errno_of "${NOBODY_LINES[$((2 * i + 1))]}")|$(cat "$f")"
+	if [ "${MODES[$i]}" = 444 ]; then
+		expect_write "$n: root's write gets EACCES, unchanged" "$f" \
+			"${VALUES[$i]}" EACCES "$f"
+	fi
+done
+
+ktap_finished
