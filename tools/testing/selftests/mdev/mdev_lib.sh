@@ -10,12 +10,17 @@ MDEV_CLASS=/sys/class/mdev_bus
 MDEV_DEVICES=/sys/bus/mdev/devices
 export LC_ALL=C
 
-# Created devices, removed again on exit whatever happens.
+# Created devices, removed again on exit whatever happens. mdev_create
+# mostly runs in a command substitution, where it cannot add to
+# MDEV_CREATED: every device that was not there when the test started
+# goes too.
 MDEV_CREATED=()
+MDEV_BEFORE=$(ls "$MDEV_DEVICES" 2> /dev/null)
 
 mdev_cleanup() {
 	local u
-	for u in "${MDEV_CREATED[@]}"; do
+	for u in "${MDEV_CREATED[@]}" $(ls "$MDEV_DEVICES" 2> /dev/null); do
+		grep -qx -- "$u" <<< "$MDEV_BEFORE" && continue
 		[ -e "$MDEV_DEVICES/$u/remove" ] &&
 			echo 1 > "$MDEV_DEVICES/$u/remove" 2>/dev/null
 	done
