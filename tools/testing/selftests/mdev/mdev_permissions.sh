@@ -22,15 +22,6 @@ if ! command -v setpriv > /dev/null; then
 fi
 NOBODY=(setpriv --reuid=65534 --regid=65534 --clear-groups)
 
-BEFORE=$(ls "$MDEV_DEVICES")
-cleanup() {
-	local u
-	for u in $(ls "$MDEV_DEVICES"); do
-		grep -qx "$u" <<< "$BEFORE" || mdev_remove "$u" 2> /dev/null
-	done
-}
-trap cleanup EXIT
-
 # FILE NAME MODE VALUE: VALUE is what root may write to FILE.
 FILES=() NAMES=() MODES=() VALUES=()
 add() {
@@ -42,6 +33,10 @@ for t in "$MDEV_CLASS"/{mtty,mdpy}/mdev_supported_types/*; do
 	name=${t##*/}
 	parent=${t%/mdev_supported_types/*}
 	parent=${parent##*/}
+	if [ "$(cat "$t/available_instances")" -eq 0 ]; then
+		ktap_print_msg "no $name device left to make"
+		continue
+	fi
 	u=$(mdev_create "$parent" "${name#"$parent"-}") || continue
 	D=$MDEV_DEVICES/$u
 	desc=$(cat "$D/migration_info.json")

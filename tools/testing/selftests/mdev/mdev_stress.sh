@@ -34,13 +34,9 @@ ktap_set_plan 11
 DURATION=${MDEV_STRESS_SECONDS:-40}
 MIG=$DIR/mig_client
 TMP=$(mktemp -d)
-BEFORE=$(ls "$MDEV_DEVICES")
 cleanup() {
-	local u
 	[ -d "$MDEV_CLASS/mtty" ] || modprobe mtty
-	for u in $(ls "$MDEV_DEVICES"); do
-		grep -qx "$u" <<< "$BEFORE" || mdev_remove "$u" 2> /dev/null
-	done
+	mdev_cleanup
 	rm -rf "$TMP"
 }
 trap cleanup EXIT

@@ -22,16 +22,7 @@ fi
 SECONDS_MAX=${MDEV_FUZZ_SECONDS:-30}
 SEED=${MDEV_FUZZ_SEED:-$(od -An -N4 -tu4 /dev/urandom | tr -d ' ')}
 TMP=$(mktemp -d)
-BEFORE=$(ls "$MDEV_DEVICES")
-# Every device made here goes at the end (mdev_create runs in subshells).
-cleanup() {
-	local u
-	for u in $(ls "$MDEV_DEVICES"); do
-		grep -qx "$u" <<< "$BEFORE" || mdev_remove "$u" 2> /dev/null
-	done
-	rm -rf "$TMP"
-}
-trap cleanup EXIT
+trap 'rm -rf "$TMP"; mdev_cleanup' EXIT
 
 # Every type with migration support, a device of each.
 TYPES=() DEVS=() nr=0
@@ -41,6 +32,10 @@ for t in "$MDEV_CLASS"/{mtty,mdpy}/mdev_supported_types/*; do
 	TYPES+=("$t")
 	nr=$((nr + 1))
 	parent=${t%/mdev_supported_types/*}
+	if [ "$(cat "$t/available_instances")" -eq 0 ]; then
+		ktap_print_msg "no ${t##*/} device left to make: its type only"
+		continue
+	fi
 	u=$(mdev_create "${parent##*/}" "${t##*/"${parent##*/}"-}") || continue
 	DEVS+=("$u")
 	DEV_OF[${t##*/}]=$u
