@@ -11,7 +11,7 @@
 #include <linux/kstrtox.h>
 
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
-#define min(a, b)	((a) < (b) ? (a) : (b))
+#define min(a, b)	({ __typeof__(a) _a = (a); __typeof__(b) _b = (b); _a < _b ? _a : _b; })
 
 /* Like snprintf(), but returns what was written, not what was needed. */
 static inline __attribute__((format(printf, 3, 4)))
