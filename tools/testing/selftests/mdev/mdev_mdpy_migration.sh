@@ -30,10 +30,21 @@ FB_VGA=2097152		# 640x480x4, rounded up to a power of two
 FB_HD=8388608		# 1920x1080x4, likewise
 
 caps() {
-	echo "{\"models\": {$M: {\"params\": {\"width\": {\"type\": \"int\", \"access\": \"readonly\", \"allowed_values\": [$1], \"init_value\": $1}, \"height\": {\"type\": \"int\", \"access\": \"readonly\", \"allowed_values\": [$2], \"init_value\": $2}, \"format\": {\"type\": \"str\", \"access\": \"readonly\", \"allowed_values\": [\"xrgb8888\"], \"init_value\": \"xrgb8888\"}}}}}"
+	local ro='"access": "readonly"'
+
+	printf '%s' "{\"models\": {$M: {\"params\": {" \
+		"\"width\": {\"type\": \"int\", $ro, " \
+		"\"allowed_values\": [$1], \"init_value\": $1}, " \
+		"\"height\": {\"type\": \"int\", $ro, " \
+		"\"allowed_values\": [$2], \"init_value\": $2}, " \
+		"\"format\": {\"type\": \"str\", $ro, " \
+		"\"allowed_values\": [\"xrgb8888\"], \"init_value\": \"xrgb8888\"}}}}}"
+	echo
 }
 desc() {
-	echo "{\"model\": $M, \"params\": {\"width\": $1, \"height\": $2, \"format\": \"xrgb8888\"}}"
+	printf '%s' "{\"model\": $M, " \
+		"\"params\": {\"width\": $1, \"height\": $2, \"format\": \"xrgb8888\"}}"
+	echo
 }
 
 
@@ -49,8 +60,9 @@ SD=$MDEV_DEVICES/$S
 P=$SD/migration/params
 expect_eq "vga device description" "$(desc 640 480)" \
 	"$(cat "$SD/migration_info.json")"
+PF=("$P/width" "$P/height" "$P/format")
 expect_eq "parameters and their modes" "640 480 xrgb8888 444 444 444" \
-	"$(cat "$P/width" "$P/height" "$P/format" | xargs) $(stat -c %a "$P/width" "$P/height" "$P/format" | xargs)"
+	"$(cat "${PF[@]}" | xargs) $(stat -c %a "${PF[@]}" | xargs)"
 expect_write "width is readonly: EACCES" "$P/width" 1024 EACCES "$P/width" \
 	"$SD/migration_info.json"
 

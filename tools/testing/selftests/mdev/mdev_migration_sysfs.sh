@@ -20,7 +20,14 @@ ktap_set_plan 41
 
 M='"kernel.org/samples/mtty"'
 caps() {
-	echo "{\"models\": {$M: {\"params\": {\"nr-ports\": {\"type\": \"int\", \"access\": \"readonly\", \"allowed_values\": [$1], \"init_value\": $1}, \"fifo-size\": {\"type\": \"int\", \"access\": \"create\", \"allowed_values\": [\"1-16\"], \"init_value\": 16, \"off_value\": 16}, \"fifo-state\": {\"type\": \"bool\", \"access\": \"runtime\", \"init_value\": true, \"off_value\": false}}}}}"
+	printf '%s' "{\"models\": {$M: {\"params\": {" \
+		"\"nr-ports\": {\"type\": \"int\", \"access\": \"readonly\", " \
+		"\"allowed_values\": [$1], \"init_value\": $1}, " \
+		"\"fifo-size\": {\"type\": \"int\", \"access\": \"create\", " \
+		"\"allowed_values\": [\"1-16\"], \"init_value\": 16, \"off_value\": 16}, " \
+		"\"fifo-state\": {\"type\": \"bool\", \"access\": \"runtime\", " \
+		"\"init_value\": true, \"off_value\": false}}}}}"
+	echo
 }
 
 # Capabilities of the types.
@@ -120,8 +127,9 @@ expect_write "fifo-size 17 (not allowed): EPROTO" "$Q/fifo-size" 17 EPROTO \
 expect_write "device: other model: EPROTO" "$D/migration_info.json" \
 	'{"model": "kernel.org/samples/mdpy", "params": {}}' EPROTO \
 	"$D/migration_info.json"
+TURBO='"turbo": true'
 expect_write "type: unknown parameter: EPROTO" "$T2/migration_info.json" \
-	"{\"model\": $M, \"params\": {\"nr-ports\": 2, \"fifo-state\": true, \"turbo\": true}}" EPROTO
+	"{\"model\": $M, \"params\": {\"nr-ports\": 2, \"fifo-state\": true, $TURBO}}" EPROTO
 
 # Permissions: read-only parameters and non-root writers.
 expect_write "writing read-only nr-ports: EACCES" "$P/nr-ports" 2 EACCES \

@@ -147,7 +147,7 @@
 #define MAX_ACCESS	4096
 
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
-#define MIN(a, b)	((a) < (b) ? (a) : (b))
+#define MIN(a, b)	({ __typeof__(a) _a = (a); __typeof__(b) _b = (b); _a < _b ? _a : _b; })
 
 /* One --poke or --peek. */
 struct spec {

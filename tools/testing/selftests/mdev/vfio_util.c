@@ -63,7 +63,9 @@ int vfio_dev_open_as(struct vfio_dev *dev, const char *uuid, const char *name)
 	memset(dev, 0, sizeof(*dev));
 	dev->uuid = uuid;
 	dev->name = name;
-	dev->container = dev->group = dev->device = -1;
+	dev->container = -1;
+	dev->group = -1;
+	dev->device = -1;
 	if (group_of(dev, path, sizeof(path)))
 		return -1;
 	dev->container = open("/dev/vfio/vfio", O_RDWR);
@@ -96,7 +98,9 @@ void vfio_dev_close(struct vfio_dev *dev)
 		close(dev->group);
 	if (dev->container >= 0)
 		close(dev->container);
-	dev->device = dev->group = dev->container = -1;
+	dev->device = -1;
+	dev->group = -1;
+	dev->container = -1;
 }
 
 #define ERRNO_NAME(e) { e, #e }
