@@ -7,7 +7,8 @@
 H := harness
 
 .PHONY: all setup assemble modules debug selftests demo test test-host \
-	test-stock test-debug test-s390 quick bench-mdpy bench-checks clean
+	test-stock test-debug test-s390 test-gates quick bench-mdpy bench-checks \
+	series gates clean
 
 all: demo
 
@@ -36,7 +37,7 @@ demo: modules selftests
 test:
 	@$(H)/test.sh
 
-test-host test-stock test-debug test-s390:
+test-host test-stock test-debug test-s390 test-gates:
 	@$(H)/test.sh $(@:test-%=%)
 
 # Development loop: rebuild the stock modules, boot, run the kselftests.
@@ -53,6 +54,17 @@ bench-mdpy: modules selftests
 # creating a device of each type, scaling with the number of parameters.
 bench-checks: modules selftests
 	@$(H)/bench-checks.sh
+
+# The upstream submission: out/series/*.patch, a git format-patch series
+# with a cover letter against the pristine tree, checked to apply with
+# git am and to build and pass checkpatch after every patch.
+series: setup
+	@$(H)/series.sh
+
+# checkpatch, kernel-doc, W=1, sparse and Sphinx on the project's files
+# (the gates stage of make test).
+gates: assemble
+	@$(H)/gates.sh
 
 clean:
 	rm -rf out

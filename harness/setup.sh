@@ -10,6 +10,7 @@ PKGS=(
 	build-essential bc bison flex libelf-dev libssl-dev kmod cpio xz-utils
 	rsync perl python3 sparse clang llvm lld libclang-rt-dev
 	qemu-system-x86 busybox-static mdevctl util-linux jq
+	python3-sphinx python3-docutils python3-ply python3-git
 	linux-source-6.12 linux-headers-6.12-amd64 linux-image-6.12-amd64
 )
 # Extra sets, asked for by the stage that needs them.

@@ -5,12 +5,12 @@
 # building what it needs first. Prints each stage's output live, then one
 # line per stage and the closing "N passed, N failed, N skipped" line.
 #
-#   test.sh [host] [stock] [debug] [s390]   T=<test.sh>: one kselftest only
+#   test.sh [host] [stock] [debug] [s390] [gates]   T=<test.sh>: one kselftest
 set -uo pipefail
 . "$(dirname "$0")/lib.sh"
 
 STAGES=("$@")
-[ ${#STAGES[@]} -gt 0 ] || STAGES=(host stock debug s390)
+[ ${#STAGES[@]} -gt 0 ] || STAGES=(host stock debug s390 gates)
 LOGS=$OUT/logs
 KSFT="out/kselftest/run_kselftest.sh${T:+ -t mdev:$T}"
 KUNIT_MODULES="migcompat_test"
@@ -40,6 +40,11 @@ run_stage() {
 		"$REPO/harness/build-s390.sh" &&
 		"$REPO/harness/vm/kunit-s390.sh"
 		;;
+	gates)
+		# checkpatch, kernel-doc, W=1, sparse and Sphinx on every
+		# file the project adds or changes.
+		"$REPO/harness/gates.sh"
+		;;
 	*) log "unknown stage $1"; return 1 ;;
 	esac
 }
@@ -57,7 +62,7 @@ for s in "${STAGES[@]}"; do
 	cd "$REPO"
 	run_stage "$s" 2>&1 | tee "$LOGS/$s.log"
 	rc=${PIPESTATUS[0]}
-	if [ "$s" = host ]; then
+	if [ "$s" = host ] || [ "$s" = gates ]; then
 		read -r p f k < <(sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed.*/\1 \2/p' \
 			"$LOGS/$s.log" | awk '{ p += $1; f += $2 } END { print p, f, 0 }')
 	else
