@@ -1882,4 +1882,3 @@ const char *migc_verdict_str(enum migc_verdict verdict)
 	return migc_verdict_names[verdict];
 }
 EXPORT_SYMBOL_GPL(migc_verdict_str);
-
