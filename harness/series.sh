@@ -357,7 +357,7 @@ for patch in "$S"/0*.patch; do
 	t0=$SECONDS
 	f0=$fail
 	"${G[@]}" -c user.name=series -c user.email=series@localhost \
-		am -q "$patch" || { "${G[@]}" am --abort; die "$name does not apply"; }
+		am -q --whitespace=error "$patch" || { "${G[@]}" am --abort; die "$name does not apply"; }
 	touched=$("${G[@]}" diff --name-only HEAD~1 HEAD)
 	what=()
 	if grep -q '^\(include\|drivers/vfio\|samples\)/' <<< "$touched"; then
