@@ -155,7 +155,10 @@ fi
 for f in $(printf '%s\n' "${NEW[@]}" "${PATCHED[@]}" | grep -E '^(drivers/vfio/mdev|samples/vfio-mdev)/.*\.c$'); do
 	rm -f "$B/${f%.c}.o"
 done
-ourwarn() { grep -E "^($OURS):[0-9]+:([0-9]+:)? (warning|error)" "$1"; }
+# O= builds name the sources by their absolute path.
+ourwarn() {
+	sed "s#^$TREE/##" "$1" | grep -E "^($OURS):[0-9]+:([0-9]+:)? (warning|error)"
+}
 "${MK[@]}" W=1 "${DIRS[@]}" > "$G/w1.log" 2>&1
 rc=$?
 ourwarn "$G/w1.log" > "$G/w1.ours"
