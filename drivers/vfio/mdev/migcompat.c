@@ -812,6 +812,7 @@ struct migc_json {
 	unsigned int nr_keys;
 	size_t keys_used;
 	u16 key_at[MIGC_DOC_MAX / 4];
+	u16 key_hash[MIGC_DOC_MAX / 4];
 	char keys[MIGC_DOC_MAX];
 	char tmp[MIGC_STR_MAX + 1];
 };
@@ -1064,18 +1065,23 @@ static int migc_json_key(struct migc_json *j, struct migc_iter *it,
 {
 	char *k = j->keys + j->keys_used;
 	unsigned int i;
+	u16 hash = 0;
 	size_t n;
 	int ret;
 
 	ret = migc_json_string(j, k, sizeof(j->keys) - j->keys_used, &n);
 	if (ret)
 		return ret;
+	/* Duplicates: compare hashes first, strings only when they match. */
+	for (i = 0; i < n; i++)
+		hash = hash * 31 + (u8)k[i];
 	for (i = it->nr_keys; i < j->nr_keys; i++)
-		if (!strcmp(j->keys + j->key_at[i], k))
+		if (j->key_hash[i] == hash && !strcmp(j->keys + j->key_at[i], k))
 			return -EINVAL;
 	if (j->nr_keys == ARRAY_SIZE(j->key_at) || migc_json_next(j) != ':')
 		return -EINVAL;
 	j->pos++;
+	j->key_hash[j->nr_keys] = hash;
 	j->key_at[j->nr_keys++] = j->keys_used;
 	j->keys_used += n + 1;
 	*key = k;
@@ -1707,13 +1713,27 @@ static int migc_fail(struct migc_reason *why, enum migc_verdict verdict,
 	return verdict == MIGC_PARAM_TYPE ? -EINVAL : -EPROTO;
 }
 
-/* Rule 2 for one parameter of the source; @values is NULL for a type. */
+/*
+ * The parameter of @m named @name, trying @m->params[@hint] first: a
+ * description lists its parameters in table order, so a check finds each
+ * at once and stays linear in the number of parameters.
+ */
+static const struct migc_param *migc_find_from(const struct migc_model *m,
+					       const char *name,
+					       unsigned int hint)
+{
+	if (hint < m->nr_params && !strcmp(m->params[hint].name, name))
+		return &m->params[hint];
+	return migc_model_find(m, name);
+}
+
+/* Rule 2 for one parameter @p (NULL: unknown) of the source. */
 static int migc_check_src_param(const struct migc_model *m,
 				const struct migc_value *values,
+				const struct migc_param *p,
 				const struct migc_desc_param *sp,
 				struct migc_reason *why)
 {
-	const struct migc_param *p = migc_model_find(m, sp->name);
 	const struct migc_value *cur = NULL;
 	enum migc_verdict verdict;
 
@@ -1745,16 +1765,6 @@ static int migc_check_src_param(const struct migc_model *m,
 	return migc_fail(why, verdict, sp->name);
 }
 
-static bool migc_desc_has(const struct migc_desc *desc, const char *name)
-{
-	unsigned int i;
-
-	for (i = 0; i < desc->nr_params; i++)
-		if (!strcmp(desc->params[i].name, name))
-			return true;
-	return false;
-}
-
 /* Rule 3 for one parameter the source leaves out. */
 static int migc_check_absent(const struct migc_param *p,
 			     const struct migc_value *value,
@@ -1784,16 +1794,24 @@ static int migc_check_params(const struct migc_model *m,
 			     const struct migc_desc *src,
 			     struct migc_reason *why)
 {
-	unsigned int i;
+	const struct migc_param *p;
+	unsigned int i, next = 0;
+	u64 listed = 0;	/* parameters of @m that @src lists */
 	int ret;
 
+	BUILD_BUG_ON(MIGC_MAX_PARAMS > 64);
 	for (i = 0; i < src->nr_params; i++) {
-		ret = migc_check_src_param(m, values, &src->params[i], why);
+		p = migc_find_from(m, src->params[i].name, next);
+		if (p) {
+			next = p - m->params + 1;
+			listed |= (u64)1 << (next - 1);
+		}
+		ret = migc_check_src_param(m, values, p, &src->params[i], why);
 		if (ret)
 			return ret;
 	}
 	for (i = 0; i < m->nr_params; i++) {
-		if (migc_desc_has(src, m->params[i].name))
+		if (listed & ((u64)1 << i))
 			continue;
 		ret = migc_check_absent(&m->params[i],
 					values ? &values[i] : NULL, why);

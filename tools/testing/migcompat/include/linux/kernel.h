@@ -12,6 +12,7 @@
 
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
 #define min(a, b)	({ __typeof__(a) _a = (a); __typeof__(b) _b = (b); _a < _b ? _a : _b; })
+#define BUILD_BUG_ON(cond)	_Static_assert(!(cond), #cond)
 
 /* Like snprintf(), but returns what was written, not what was needed. */
 static inline __attribute__((format(printf, 3, 4)))
