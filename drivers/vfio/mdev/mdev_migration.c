@@ -405,6 +405,33 @@ static int param_writable(struct mdev_migration *mig,
 	}
 }
 
+/*
+ * A string must leave the device's description within MIGC_DOC_MAX: a
+ * quote prints as two bytes, a control character as six. Caller holds
+ * mig->lock.
+ */
+static int desc_fits(struct mdev_device *mdev, const struct migc_param *p,
+		     const struct migc_value *v)
+{
+	struct mdev_migration *mig = mdev->migration;
+	struct mdev_migration_values *vals;
+	char *doc;
+	int ret;
+
+	lockdep_assert_held(&mig->lock);
+	vals = alloc_values(mig);
+	doc = kmalloc(MIGC_DOC_MAX, GFP_KERNEL);
+	ret = vals && doc ? read_values(mdev, vals) : -ENOMEM;
+	if (!ret) {
+		vals->v[p - mig->model->params] = *v;
+		ret = migc_desc_print(mig->model, vals->v, doc, MIGC_DOC_MAX);
+		ret = ret == -E2BIG ? -EINVAL : min(ret, 0);
+	}
+	kfree(doc);
+	kfree(vals);
+	return ret;
+}
+
 static ssize_t param_store(struct kobject *kobj, struct kobj_attribute *kattr,
 			   const char *buf, size_t count)
 {
@@ -433,6 +460,8 @@ static ssize_t param_store(struct kobject *kobj, struct kobj_attribute *kattr,
 	}
 	mutex_lock(&mig->lock);
 	ret = param_writable(mig, p);
+	if (!ret && p->type == MIGC_STR)
+		ret = desc_fits(a->mdev, p, &v);
 	if (!ret)
 		ret = mig->ops->set(a->mdev, p, &v);
 	mutex_unlock(&mig->lock);
