@@ -9,11 +9,15 @@
  * with N runtime int parameters p0 .. p<N-1>, initial value 0, any value
  * allowed and no off_value, so every parameter appears in a device's
  * description and is checked.
+ *
+ * Type test_mdev_params-str has model kernel.org/selftests/mdev-str with
+ * one runtime str parameter, label, for the limits of string values.
  */
 #include <linux/device.h>
 #include <linux/mdev.h>
 #include <linux/mdev_migration.h>
 #include <linux/module.h>
+#include <linux/string.h>
 #include <linux/vfio.h>
 
 #define TMP_NAME	"test_mdev_params"
@@ -30,11 +34,21 @@ static struct migc_model tmp_models[] = {
 	{ "kernel.org/selftests/mdev-params-64", tmp_params, TMP_MAX_PARAMS },
 };
 
+static const struct migc_param tmp_label = {
+	.name = "label", .type = MIGC_STR, .access = MIGC_RUNTIME,
+	.init_value = MIGC_STR_VALUE(""),
+};
+
+static const struct migc_model tmp_str_model = {
+	"kernel.org/selftests/mdev-str", &tmp_label, 1
+};
+
 static const struct migc_caps tmp_caps[] = {
 	{ &tmp_models[0], 1 },
 	{ &tmp_models[1], 1 },
 	{ &tmp_models[2], 1 },
 	{ &tmp_models[3], 1 },
+	{ &tmp_str_model, 1 },
 };
 
 static struct mdev_type tmp_types[] = {
@@ -46,16 +60,20 @@ static struct mdev_type tmp_types[] = {
 	  .migration_caps = &tmp_caps[2] },
 	{ .sysfs_name = "64", .pretty_name = "64 parameters",
 	  .migration_caps = &tmp_caps[3] },
+	{ .sysfs_name = "str", .pretty_name = "a string parameter",
+	  .migration_caps = &tmp_caps[4] },
 };
 
 static struct mdev_type *tmp_mdev_types[] = {
 	&tmp_types[0], &tmp_types[1], &tmp_types[2], &tmp_types[3],
+	&tmp_types[4],
 };
 
 struct tmp_state {
 	struct vfio_device vdev;
 	/* parameter values, written under the mdev core's lock */
 	s64 values[TMP_MAX_PARAMS];
+	char label[MIGC_STR_MAX + 1];
 };
 
 static const struct class tmp_class = {
@@ -103,6 +121,11 @@ static int tmp_param_get(struct mdev_device *mdev,
 {
 	struct tmp_state *st = dev_get_drvdata(&mdev->dev);
 
+	if (param == &tmp_label) {
+		val->type = MIGC_STR;
+		val->s = st->label;
+		return 0;
+	}
 	val->type = MIGC_INT;
 	val->i = READ_ONCE(st->values[param - tmp_params]);
 	return 0;
@@ -114,7 +137,10 @@ static int tmp_param_set(struct mdev_device *mdev,
 {
 	struct tmp_state *st = dev_get_drvdata(&mdev->dev);
 
-	WRITE_ONCE(st->values[param - tmp_params], val->i);
+	if (param == &tmp_label)
+		strscpy(st->label, val->s, sizeof(st->label));
+	else
+		WRITE_ONCE(st->values[param - tmp_params], val->i);
 	return 0;
 }
 
@@ -194,5 +220,5 @@ static void __exit tmp_exit(void)
 
 module_init(tmp_init);
 module_exit(tmp_exit);
-MODULE_DESCRIPTION("mdev types with 1 to 64 migration parameters (test only)");
+MODULE_DESCRIPTION("mdev types with 1 to 64 migration parameters and a string (test only)");
 MODULE_LICENSE("GPL");
