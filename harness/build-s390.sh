@@ -43,7 +43,9 @@ log "building"
 log "W=1 build of ${DIRS[*]}"
 "${MK[@]}" -j"$JOBS" W=1 "${DIRS[@]}" 2>> "$B/build.log" ||
 	{ cat "$B/build.log" >&2; die "s390 W=1 build failed"; }
-if grep -E "^($OURS)[^:]*:[0-9]+:[0-9]+: (warning|error)" "$B/build.log" >&2; then
+# O= builds name files by absolute path: match them relative to the tree.
+if sed "s#^$TREE/##" "$B/build.log" |
+	grep -E "^($OURS)[^:]*:[0-9]+:[0-9]+: (warning|error)" >&2; then
 	die "warnings in the project's files (s390, W=1)"
 fi
 log "no warnings in the project's files"

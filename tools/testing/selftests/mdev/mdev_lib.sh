@@ -167,7 +167,10 @@ has() {
 }
 
 # What the VM runner (and a human) calls a kernel splat.
-KMSG_SPLAT='BUG:|WARNING:|KASAN|UBSAN|Oops|general protection|Kernel panic|possible (circular|recursive) locking|inconsistent lock state|suspicious RCU|sleeping function called|INFO: task .* blocked|lock held when returning|unreferenced object|Call Trace'
+KMSG_SPLAT='BUG:|WARNING:|KASAN|UBSAN|Oops|general protection|Kernel panic'
+KMSG_SPLAT+='|possible (circular|recursive) locking|inconsistent lock state'
+KMSG_SPLAT+='|suspicious RCU|sleeping function called|INFO: task .* blocked'
+KMSG_SPLAT+='|lock held when returning|unreferenced object|Call Trace'
 
 # check_kmsg_clean DESCRIPTION: no splat in the kernel log since the mark.
 check_kmsg_clean() {

@@ -45,7 +45,8 @@ for t in "$MDEV_CLASS"/{mtty,mdpy}/mdev_supported_types/*; do
 	add "$D/migration_info.json" "$name device migration_info.json" 644 "$desc"
 	for p in "$D"/migration/params/*; do
 		mode=644
-		if grep -q "\"${p##*/}\": {\"type\": \"[a-z]*\", \"access\": \"readonly\"" <<< "$caps"; then
+		ro="\"${p##*/}\": {\"type\": \"[a-z]*\", \"access\": \"readonly\""
+		if grep -q "$ro" <<< "$caps"; then
 			mode=444
 			nr_readonly=$((nr_readonly + 1))
 		fi
@@ -82,7 +83,8 @@ for i in "${!FILES[@]}"; do
 	expect_eq "$n: mode ${MODES[$i]}" "${MODES[$i]}" "${MODES_NOW[$i]}"
 	expect_eq "$n: non-root reads it, its write gets EACCES, unchanged" \
 		"${CONTENT[$i]}|EACCES|${CONTENT[$i]}" \
-		"${NOBODY_LINES[$((2 * i))]}|$(errno_of "${NOBODY_LINES[$((2 * i + 1))]}")|$(cat "$f")"
+		"${NOBODY_LINES[$((2 * i))]}|$(errno_of \
+			"${NOBODY_LINES[$((2 * i + 1))]}")|$(cat "$f")"
 	if [ "${MODES[$i]}" = 444 ]; then
 		expect_write "$n: root's write gets EACCES, unchanged" "$f" \
 			"${VALUES[$i]}" EACCES "$f"

@@ -135,7 +135,7 @@ write_params() {
 	put "$P/nr-ports" 2 EACCES $GONE
 }
 
-checks() {
+run_checks() {
 	local d=
 	IFS= read -r -d '' d 2> /dev/null < "$MDEV_DEVICES/$A/migration_info.json"
 	[ -n "$d" ] || { sleep 0.1; return; }
@@ -166,7 +166,7 @@ create_remove() {
 
 # mig_client: 0 migrated, 1 cannot open (busy, or gone with mtty),
 # 2 refused (the parameters differ while they are written), 3 failed.
-migrate() {
+run_migrate() {
 	local rc
 	ops=$((ops + 1))
 	if [ $((ops % 2)) = 0 ]; then
@@ -180,7 +180,7 @@ migrate() {
 }
 
 # rmmod mtty: the output of a refusal must say the module is in use.
-unload() {
+run_unload() {
 	local rc out fd1 fd2 x
 	ops=$((ops + 1))
 	# A VFIO fd open on C: the module is in use.
@@ -224,10 +224,10 @@ unload() {
 worker readers1 read_all
 worker readers2 read_all
 worker params write_params
-worker checks checks
+worker checks run_checks
 worker create create_remove
-worker migrate migrate
-worker unload unload
+worker migrate run_migrate
+worker unload run_unload
 wait
 
 # report NAME DESCRIPTION: one result per worker.
