@@ -41,6 +41,7 @@ MAP=(
 	"1 patches/0006-*"
 	"2 patches/0002-*"
 	"2 patches/0004-*"
+	"2 patches/0011-*"
 	"3 patches/0007-*"
 	"4 patches/0008-*"
 	"5 patches/0009-*"

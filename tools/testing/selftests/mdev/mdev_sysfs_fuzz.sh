@@ -79,25 +79,19 @@ expect_eq "sysfs_fuzz ran to the end, every check held" "0 $nr" \
 	"$rc $((results - ${#STREAMS[@]} / 2))"
 check_kmsg_clean "no kernel warning, bug or sanitizer report during the fuzz"
 
-# KNOWN BUG (found by this fuzzer with -x), not run unless MDEV_KNOWN_BUGS=1:
-# mtty takes the port records of a stream as they are, FIFO indices
-# included. With rxtx.head of port 0 out of range the stream is accepted
-# and the next write to the THR register stores the byte beyond the FIFO,
-# into the rest of struct mdev_state (its mutexes: general protection
-# fault in mtty_close). The stream must be refused instead. Record of port
-# 0 after the description: registers, dlab, overrun, divisor, fcr,
+# Found by this fuzzer with -x (fixed by patch 0011): mtty took the port
+# records of a stream as they were, FIFO indices included; with rxtx.head
+# of port 0 out of range the next THR write stored a byte beyond the FIFO,
+# into the rest of struct mdev_state. The stream must be refused. Record
+# of port 0 after the description: registers, dlab, overrun, divisor, fcr,
 # max_fifo_size, trigger level, then fifo[16], head (byte 31), tail, count.
-name="mtty refuses a stream whose FIFO head is out of range (KNOWN BUG)"
-if [ -n "${MDEV_KNOWN_BUGS:-}" ]; then
-	S=$(mdev_create mtty 2)
-	D=$(mdev_create mtty 2)
-	"$DIR/mig_client" migrate --save "$TMP/fifo" "$S" > /dev/null
-	dlen=$(od -An -tu4 -j8 -N4 "$TMP/fifo" | tr -d ' ')
-	printf '\xff' | dd of="$TMP/fifo" bs=1 seek=$((12 + dlen + 31)) \
-		conv=notrunc status=none
-	mig_run "$name" 3 migrate --load "$TMP/fifo" "$D"
-else
-	ktap_test_skip "$name: not run, MDEV_KNOWN_BUGS=1 runs it"
-fi
+name="mtty refuses a stream whose FIFO head is out of range"
+S=$(mdev_create mtty 2)
+D=$(mdev_create mtty 2)
+"$DIR/mig_client" migrate --save "$TMP/fifo" "$S" > /dev/null
+dlen=$(od -An -tu4 -j8 -N4 "$TMP/fifo" | tr -d ' ')
+printf '\xff' | dd of="$TMP/fifo" bs=1 seek=$((12 + dlen + 31)) \
+	conv=notrunc status=none
+mig_run "$name" 3 migrate --load "$TMP/fifo" "$D"
 
 ktap_finished
