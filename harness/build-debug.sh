@@ -40,5 +40,18 @@ make -s -C "$TREE" O="$B" -j"$JOBS" bzImage modules
 rm -rf "$MODROOT.new"
 make -s -C "$TREE" O="$B" INSTALL_MOD_PATH="$MODROOT.new" modules_install \
 	>/dev/null
+
+# Test-only modules of the selftests (not part of the tree): built as an
+# external module against this kernel, from a folder of symlinks so no
+# object lands in the sources, and installed into the same module root.
+T=$OUT/debug/test_modules
+mkdir -p "$T"
+find "$T" -maxdepth 1 -type l -delete
+for f in "$TREE"/tools/testing/selftests/mdev/test_modules/*; do
+	ln -sfn "$f" "$T/${f##*/}"
+done
+make -s -C "$B" M="$T" -j"$JOBS" modules
+make -s -C "$B" M="$T" INSTALL_MOD_PATH="$MODROOT.new" modules_install \
+	>/dev/null
 rm -rf "$MODROOT"
 mv "$MODROOT.new" "$MODROOT"
