@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * Migration compatibility of mediated devices: the sysfs attributes and
- * the helpers drivers call. The rules themselves live in migcompat.c.
+ * the helpers drivers call. The rules themselves live in migcompat_rules.c.
  *
  * Per type:   mdev_supported_types/<type>/migration_info.json
  * Per device: <device>/migration_info.json, <device>/migration/params/<name>

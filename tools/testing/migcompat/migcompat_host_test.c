@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * Userspace test of the migration compatibility engine, built from the
- * same drivers/vfio/mdev/migcompat.c as the kernel.  Table driven: each row
+ * same drivers/vfio/mdev/migcompat*.c as the kernel.  Table driven: each row
  * is a document or value in, an errno and the text printed back out.
  *
  * Prints "ok N - name" or "not ok N - name" per case, then

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
-/* Userspace shim: the few kernel.h helpers migcompat.c uses. */
+/* Userspace shim: the few kernel.h helpers the engine uses. */
 #ifndef _MIGC_SHIM_LINUX_KERNEL_H
 #define _MIGC_SHIM_LINUX_KERNEL_H
 

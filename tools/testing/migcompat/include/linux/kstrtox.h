@@ -3,7 +3,7 @@
  * Userspace shim: kstrtos64() and kstrtobool() with the kernel's semantics
  * (lib/kstrtox.c): an optional '+' or '-', digits, at most one trailing
  * newline, -ERANGE on overflow, -EINVAL on anything else.  Base 10 only,
- * which is all migcompat.c uses.
+ * which is all the engine uses.
  */
 #ifndef _MIGC_SHIM_LINUX_KSTRTOX_H
 #define _MIGC_SHIM_LINUX_KSTRTOX_H
