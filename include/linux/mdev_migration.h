@@ -39,11 +39,17 @@ struct mdev_type;
  *	@why (its verdict is set to %MIGC_DRIVER_CHECK by the core).
  * @type_check: optional rule 4 of a type check, as @check for a device of
  *	type @mtype configured with the values @src lists.
+ * @snapshot: optional; called before every series of @get calls that
+ *	must show one state: a description, the values a check compares
+ *	(then @check), one params file. A driver whose configuration can
+ *	also change outside these callbacks, through its own sysfs files,
+ *	captures it here, and @get and @check report that capture. Return 0
+ *	or a negative errno, which the read or check returns.
  *
- * The core calls @get, @set and @check of one device with that device's
- * migration lock held, so they are serialized against each other and
- * against mdev_migration_opened() and mdev_migration_freeze(). They may
- * sleep. They must not call mdev_migration_describe(), _check(), _opened()
+ * The core calls @snapshot, @get, @set and @check of one device with that
+ * device's migration lock held, so they are serialized against each other
+ * and against mdev_migration_opened() and mdev_migration_freeze(). They
+ * may sleep. They must not call mdev_migration_describe(), _check(), _opened()
  * or _freeze() for the same device, nor take a lock that the driver holds
  * while calling one of those.
  */
@@ -56,6 +62,7 @@ struct mdev_migration_ops {
 		     struct migc_reason *why);
 	int (*type_check)(struct mdev_type *mtype, const struct migc_desc *src,
 			  struct migc_reason *why);
+	int (*snapshot)(struct mdev_device *mdev);
 };
 
 void mdev_migration_opened(struct mdev_device *mdev);

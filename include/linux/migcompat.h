@@ -119,7 +119,9 @@ struct migc_range {
  * @driver_compares: a device check does not require the source's value to
  *	equal the current one (rule 2); the driver's own check (rule 4)
  *	compares them, e.g. hardware where a newer generation can take the
- *	place of an older one, or a set whose spellings differ
+ *	place of an older one, or a set whose spellings differ. An mdev
+ *	driver with such a parameter must have a check() callback, or its
+ *	parent does not register.
  */
 struct migc_param {
 	const char *name;

@@ -7,9 +7,10 @@
  * Per device: <device>/migration_info.json, <device>/migration/params/<name>
  *
  * Locking: &mdev_migration.lock serializes, for one device, every call of
- * the driver's get/set/check callbacks and protects @opened and @frozen.
- * A description is read in one critical section, so it is a consistent
- * snapshot. The attributes are removed before the driver is unbound
+ * the driver's snapshot/get/set/check callbacks and protects @opened and
+ * @frozen. A description is read in one critical section, after one call
+ * of the driver's snapshot(), so it is a consistent snapshot. The
+ * attributes are removed before the driver is unbound
  * (mdev_remove_sysfs_files() runs before device_del()), and kernfs drains
  * running show/store calls on removal, so no callback runs on a device
  * whose driver state is gone. The state itself lives until the device is
@@ -60,12 +61,15 @@ struct mdev_migration {
 };
 
 /*
- * A snapshot of a device's parameter values, in model order, with room
- * for copies of its string values.
+ * A snapshot of a device's parameter values, in model order, and copies
+ * of its string values in @str. A string prints as at least its own bytes
+ * plus two quotes, so the strings of any description that fits a page fit
+ * @str too.
  */
 struct mdev_migration_values {
 	struct migc_value v[MIGC_MAX_PARAMS];
-	char str[][MIGC_STR_MAX + 1];
+	size_t used;
+	char str[MIGC_DOC_MAX];
 };
 
 bool mdev_migration_supported(struct mdev_type *mtype)
@@ -110,12 +114,12 @@ static struct migc_desc *parse_desc(const char *buf, size_t len)
 	struct migc_desc *desc;
 	int ret;
 
-	desc = kmalloc(sizeof(*desc), GFP_KERNEL);
+	desc = kvmalloc(sizeof(*desc), GFP_KERNEL);
 	if (!desc)
 		return ERR_PTR(-ENOMEM);
 	ret = migc_desc_parse(buf, len, desc);
 	if (ret) {
-		kfree(desc);
+		kvfree(desc);
 		return ERR_PTR(ret);
 	}
 	return desc;
@@ -149,37 +153,55 @@ ssize_t mdev_migration_type_store(struct mdev_type *mtype, const char *buf,
 	}
 	if (ret)
 		log_reason(NULL, kobject_name(&mtype->kobj), &why);
-	kfree(src);
+	kvfree(src);
 	return ret ? ret : count;
 }
 
-static unsigned int nr_str_params(const struct migc_model *model)
-{
-	unsigned int i, n = 0;
-
-	for (i = 0; i < model->nr_params; i++)
-		n += model->params[i].type == MIGC_STR;
-	return n;
-}
-
-static struct mdev_migration_values *alloc_values(struct mdev_migration *mig)
+static struct mdev_migration_values *alloc_values(void)
 {
 	struct mdev_migration_values *vals;
 
-	return kmalloc(struct_size(vals, str, nr_str_params(mig->model)),
-		       GFP_KERNEL);
+	return kmalloc(sizeof(*vals), GFP_KERNEL);
 }
 
-/* Read every parameter; caller holds mig->lock. */
+/* Let the driver capture its state for the get() calls that follow. */
+static int snapshot(struct mdev_device *mdev)
+{
+	struct mdev_migration *mig = mdev->migration;
+
+	lockdep_assert_held(&mig->lock);
+	return mig->ops->snapshot ? mig->ops->snapshot(mdev) : 0;
+}
+
+/* Keep a copy of string @v in @vals; -E2BIG if no description could. */
+static int keep_str(struct mdev_migration_values *vals, struct migc_value *v)
+{
+	size_t n = strnlen(v->s, MIGC_STR_MAX + 1) + 1;
+
+	if (WARN_ON_ONCE(n > MIGC_STR_MAX + 1))
+		return -EIO;
+	if (n > sizeof(vals->str) - vals->used)
+		return -E2BIG;
+	memcpy(vals->str + vals->used, v->s, n);
+	v->s = vals->str + vals->used;
+	vals->used += n;
+	return 0;
+}
+
+/* Read every parameter from one snapshot; caller holds mig->lock. */
 static int read_values(struct mdev_device *mdev,
 		       struct mdev_migration_values *vals)
 {
 	struct mdev_migration *mig = mdev->migration;
 	const struct migc_model *model = mig->model;
-	unsigned int i, s = 0;
+	unsigned int i;
 	int ret;
 
 	lockdep_assert_held(&mig->lock);
+	ret = snapshot(mdev);
+	if (ret)
+		return ret;
+	vals->used = 0;
 	for (i = 0; i < model->nr_params; i++) {
 		const struct migc_param *p = &model->params[i];
 		struct migc_value *v = &vals->v[i];
@@ -190,8 +212,9 @@ static int read_values(struct mdev_device *mdev,
 		if (WARN_ON_ONCE(v->type != p->type))
 			return -EIO;
 		if (p->type == MIGC_STR) {
-			strscpy(vals->str[s], v->s, sizeof(vals->str[s]));
-			v->s = vals->str[s++];
+			ret = keep_str(vals, v);
+			if (ret)
+				return ret;
 		}
 	}
 	return 0;
@@ -218,7 +241,7 @@ int mdev_migration_describe(struct mdev_device *mdev, char *buf, size_t size)
 
 	if (!mig)
 		return -ENODEV;
-	vals = alloc_values(mig);
+	vals = alloc_values();
 	if (!vals)
 		return -ENOMEM;
 	mutex_lock(&mig->lock);
@@ -239,7 +262,7 @@ static int check_device(struct mdev_device *mdev, const struct migc_desc *src,
 	struct mdev_migration_values *vals;
 	int ret;
 
-	vals = alloc_values(mig);
+	vals = alloc_values();
 	if (!vals)
 		return -ENOMEM;
 	mutex_lock(&mig->lock);
@@ -286,7 +309,7 @@ int mdev_migration_check(struct mdev_device *mdev, const char *buf,
 	ret = check_device(mdev, src, &why);
 	if (ret == -EPROTO || ret == -EINVAL)
 		log_reason(mdev_dev(mdev), NULL, &why);
-	kfree(src);
+	kvfree(src);
 	return ret;
 }
 EXPORT_SYMBOL_GPL(mdev_migration_check);
@@ -380,7 +403,9 @@ static ssize_t param_show(struct kobject *kobj, struct kobj_attribute *kattr,
 	int ret;
 
 	mutex_lock(&mig->lock);
-	ret = mig->ops->get(a->mdev, a->param, &v);
+	ret = snapshot(a->mdev);
+	if (!ret)
+		ret = mig->ops->get(a->mdev, a->param, &v);
 	if (!ret)
 		ret = migc_value_print(&v, buf, PAGE_SIZE - 1);
 	mutex_unlock(&mig->lock);
@@ -406,9 +431,9 @@ static int param_writable(struct mdev_migration *mig,
 }
 
 /*
- * A string must leave the device's description within MIGC_DOC_MAX: a
- * quote prints as two bytes, a control character as six. Caller holds
- * mig->lock.
+ * The new value must leave the device's description within MIGC_DOC_MAX:
+ * in a string a quote prints as two bytes and a control character as six,
+ * and an int can grow by 19 digits. Caller holds mig->lock.
  */
 static int desc_fits(struct mdev_device *mdev, const struct migc_param *p,
 		     const struct migc_value *v)
@@ -419,14 +444,14 @@ static int desc_fits(struct mdev_device *mdev, const struct migc_param *p,
 	int ret;
 
 	lockdep_assert_held(&mig->lock);
-	vals = alloc_values(mig);
+	vals = alloc_values();
 	doc = kmalloc(MIGC_DOC_MAX, GFP_KERNEL);
 	ret = vals && doc ? read_values(mdev, vals) : -ENOMEM;
 	if (!ret) {
 		vals->v[p - mig->model->params] = *v;
 		ret = migc_desc_print(mig->model, vals->v, doc, MIGC_DOC_MAX);
-		ret = ret == -E2BIG ? -EINVAL : min(ret, 0);
 	}
+	ret = ret == -E2BIG ? -EINVAL : min(ret, 0);
 	kfree(doc);
 	kfree(vals);
 	return ret;
@@ -460,7 +485,7 @@ static ssize_t param_store(struct kobject *kobj, struct kobj_attribute *kattr,
 	}
 	mutex_lock(&mig->lock);
 	ret = param_writable(mig, p);
-	if (!ret && p->type == MIGC_STR)
+	if (!ret)
 		ret = desc_fits(a->mdev, p, &v);
 	if (!ret)
 		ret = mig->ops->set(a->mdev, p, &v);
@@ -593,6 +618,17 @@ static bool has_writable(const struct migc_model *model)
 	return false;
 }
 
+/* Parameters whose equality only the driver's check() compares. */
+static bool has_driver_compares(const struct migc_model *model)
+{
+	unsigned int i;
+
+	for (i = 0; i < model->nr_params; i++)
+		if (model->params[i].driver_compares)
+			return true;
+	return false;
+}
+
 /**
  * mdev_migration_validate - check a parent's migration tables
  * @parent: the parent being registered
@@ -619,6 +655,9 @@ int mdev_migration_validate(struct mdev_parent *parent)
 		if (WARN_ON(migc_caps_validate(caps) || !caps->nr_models))
 			return -EINVAL;
 		if (WARN_ON(!ops->set && has_writable(&caps->models[0])))
+			return -EINVAL;
+		if (WARN_ON(!ops->check &&
+			    has_driver_compares(&caps->models[0])))
 			return -EINVAL;
 	}
 	return 0;

@@ -119,7 +119,7 @@ static int migc_json_new(const char *buf, size_t len, struct migc_json **jp)
 
 	if (!buf || !len || len > MIGC_DOC_MAX)
 		return -EINVAL;
-	j = kzalloc(sizeof(*j), GFP_KERNEL);
+	j = kvzalloc(sizeof(*j), GFP_KERNEL);
 	if (!j)
 		return -ENOMEM;
 	j->buf = buf;
@@ -575,7 +575,7 @@ int migc_desc_parse(const char *buf, size_t len, struct migc_desc *desc)
 	ret = migc_desc_doc(j, desc);
 	if (!ret)
 		ret = migc_json_end(j);
-	kfree(j);
+	kvfree(j);
 	return ret;
 }
 EXPORT_SYMBOL_GPL(migc_desc_parse);
@@ -900,7 +900,7 @@ int migc_caps_parse(const char *buf, size_t len, struct migc_caps **caps)
 		ret = migc_json_end(j);
 	if (!ret)
 		ret = migc_caps_validate(c);
-	kfree(j);
+	kvfree(j);
 	if (ret) {
 		migc_caps_free(c);
 		return ret;

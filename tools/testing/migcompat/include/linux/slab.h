@@ -27,4 +27,14 @@ static inline void kfree(const void *p)
 	free((void *)p);
 }
 
+static inline void *kvzalloc(size_t size, gfp_t gfp)
+{
+	return kzalloc(size, gfp);
+}
+
+static inline void kvfree(const void *p)
+{
+	free((void *)p);
+}
+
 #endif
