@@ -4,15 +4,16 @@
 # Limits of parameter values and descriptions, on the test-only driver
 # test_mdev_params (types with 1 to 64 int parameters and one with a str
 # parameter): the longest string, strings whose JSON escapes would push
-# the description past 4096 bytes, and a model at the engine's maximum
-# of 64 parameters. State is read back after every refused write.
+# the description past 4096 bytes, a model at the engine's maximum of 64
+# parameters, and descriptions read while the driver changes its values
+# behind the core's back. State is read back after every refused write.
 
 source "$(dirname "$(readlink -f "$0")")/mdev_lib.sh"
 
 ktap_print_header
 modprobe -q test_mdev_params 2>/dev/null
 mdev_require_parent test_mdev_params
-ktap_set_plan 18
+ktap_set_plan 21
 
 # rep N CHAR: N times CHAR
 rep() {
@@ -68,5 +69,28 @@ echo 7 > "$D64/migration/params/p63"
 expect_write "the last of 64 parameters differs: EPROTO" \
 	"$D64/migration_info.json" "$DESC64" EPROTO \
 	"$D64/migration/params/p63"
+
+# A description is one snapshot: "shift" adds 1 to all 64 values at once,
+# outside the migration callbacks (as vfio_ap's assign_adapter changes
+# its configuration), while descriptions are read.
+echo 0 > "$D64/migration/params/p63"
+(while :; do echo 1 > "$D64/shift"; done) 2> /dev/null &
+shifter=$!
+mixed=0
+moments=()
+for _ in $(seq 60); do
+	j=$(cat "$D64/migration_info.json")
+	[ "$(jq '[.params[]] | unique | length' <<< "$j")" = 1 ] ||
+		mixed=$((mixed + 1))
+	moments+=("$(jq .params.p0 <<< "$j")")
+done
+kill "$shifter"
+wait "$shifter" 2> /dev/null
+expect_eq "60 descriptions read during shifts: none mixes two moments" 0 \
+	"$mixed"
+n=$(printf '%s\n' "${moments[@]}" | sort -u | wc -l)
+check "the values moved while they were read ($n different)" test "$n" -gt 1
+expect_eq "one params file reads the same moment as another" \
+	"$(cat "$D64/migration/params/p0")" "$(cat "$D64/migration/params/p63")"
 
 ktap_finished

@@ -12,11 +12,17 @@
  *
  * Type test_mdev_params-str has model kernel.org/selftests/mdev-str with
  * one runtime str parameter, label, for the limits of string values.
+ *
+ * Writing N to a device's "shift" file adds N to all its int values at
+ * once, outside the migration callbacks, as a driver's own configuration
+ * files do (vfio_ap's assign_adapter). The driver's snapshot() makes each
+ * description show the values of one moment: all equal.
  */
 #include <linux/device.h>
 #include <linux/mdev.h>
 #include <linux/mdev_migration.h>
 #include <linux/module.h>
+#include <linux/spinlock.h>
 #include <linux/string.h>
 #include <linux/vfio.h>
 
@@ -71,8 +77,11 @@ static struct mdev_type *tmp_mdev_types[] = {
 
 struct tmp_state {
 	struct vfio_device vdev;
-	/* parameter values, written under the mdev core's lock */
+	/* protects @values; set() also runs under the mdev core's lock */
+	spinlock_t lock;
 	s64 values[TMP_MAX_PARAMS];
+	/* @values as snapshot() saw them; under the mdev core's lock */
+	s64 snap[TMP_MAX_PARAMS];
 	char label[MIGC_STR_MAX + 1];
 };
 
@@ -103,6 +112,7 @@ static int tmp_probe(struct mdev_device *mdev)
 		vfio_put_device(&st->vdev);
 		return ret;
 	}
+	spin_lock_init(&st->lock);
 	dev_set_drvdata(&mdev->dev, st);
 	return 0;
 }
@@ -127,7 +137,17 @@ static int tmp_param_get(struct mdev_device *mdev,
 		return 0;
 	}
 	val->type = MIGC_INT;
-	val->i = READ_ONCE(st->values[param - tmp_params]);
+	val->i = st->snap[param - tmp_params];
+	return 0;
+}
+
+static int tmp_snapshot(struct mdev_device *mdev)
+{
+	struct tmp_state *st = dev_get_drvdata(&mdev->dev);
+
+	spin_lock(&st->lock);
+	memcpy(st->snap, st->values, sizeof(st->snap));
+	spin_unlock(&st->lock);
 	return 0;
 }
 
@@ -137,17 +157,47 @@ static int tmp_param_set(struct mdev_device *mdev,
 {
 	struct tmp_state *st = dev_get_drvdata(&mdev->dev);
 
-	if (param == &tmp_label)
+	if (param == &tmp_label) {
 		strscpy(st->label, val->s, sizeof(st->label));
-	else
-		WRITE_ONCE(st->values[param - tmp_params], val->i);
+		return 0;
+	}
+	spin_lock(&st->lock);
+	st->values[param - tmp_params] = val->i;
+	spin_unlock(&st->lock);
 	return 0;
 }
 
 static const struct mdev_migration_ops tmp_migration_ops = {
 	.get = tmp_param_get,
 	.set = tmp_param_set,
+	.snapshot = tmp_snapshot,
 };
+
+/* <device>/shift: add N to every int value, not through the core. */
+static ssize_t shift_store(struct device *dev, struct device_attribute *attr,
+			   const char *buf, size_t count)
+{
+	struct tmp_state *st = dev_get_drvdata(dev);
+	unsigned int i;
+	s64 n;
+	int ret;
+
+	ret = kstrtos64(buf, 10, &n);
+	if (ret)
+		return ret;
+	spin_lock(&st->lock);
+	for (i = 0; i < TMP_MAX_PARAMS; i++)
+		st->values[i] += n;
+	spin_unlock(&st->lock);
+	return count;
+}
+static DEVICE_ATTR_WO(shift);
+
+static struct attribute *tmp_attrs[] = {
+	&dev_attr_shift.attr,
+	NULL,
+};
+ATTRIBUTE_GROUPS(tmp);
 
 static struct mdev_driver tmp_driver = {
 	.device_api = VFIO_DEVICE_API_PCI_STRING,
@@ -156,6 +206,7 @@ static struct mdev_driver tmp_driver = {
 		.name = TMP_NAME,
 		.owner = THIS_MODULE,
 		.mod_name = KBUILD_MODNAME,
+		.dev_groups = tmp_groups,
 	},
 	.probe = tmp_probe,
 	.remove = tmp_remove,
