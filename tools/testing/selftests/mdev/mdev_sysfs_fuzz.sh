@@ -59,7 +59,7 @@ save_stream() {
 save_stream mtty 2 "$(mdev_create mtty 2)"
 [ -n "${DEV_OF[mdpy-vga]}" ] && save_stream mdpy vga "${DEV_OF[mdpy-vga]}"
 
-ktap_set_plan $((nr + ${#STREAMS[@]} / 2 + 3))
+ktap_set_plan $((nr + ${#STREAMS[@]} / 2 + 6))
 
 # The first device (mtty-1) was opened once: its fifo-size is fixed.
 "$DIR/vfio_open" "${DEVS[0]}" || ktap_print_msg "cannot open ${DEVS[0]}"
@@ -85,13 +85,25 @@ check_kmsg_clean "no kernel warning, bug or sanitizer report during the fuzz"
 # into the rest of struct mdev_state. The stream must be refused. Record
 # of port 0 after the description: registers, dlab, overrun, divisor, fcr,
 # max_fifo_size, trigger level, then fifo[16], head (byte 31), tail, count.
-name="mtty refuses a stream whose FIFO head is out of range"
 S=$(mdev_create mtty 2)
-D=$(mdev_create mtty 2)
 "$DIR/mig_client" migrate --save "$TMP/fifo" "$S" > /dev/null
 dlen=$(od -An -tu4 -j8 -N4 "$TMP/fifo" | tr -d ' ')
-printf '\xff' | dd of="$TMP/fifo" bs=1 seek=$((12 + dlen + 31)) \
-	conv=notrunc status=none
-mig_run "$name" 3 migrate --load "$TMP/fifo" "$D"
+
+# refused NAME OFFSET BYTE: the stream with byte OFFSET of port 0's
+# record set to BYTE is refused by a new mtty-2.
+refused() {
+	cp "$TMP/fifo" "$TMP/bad"
+	printf "\\x$3" | dd of="$TMP/bad" bs=1 seek=$((12 + dlen + $2)) \
+		conv=notrunc status=none
+	mig_run "$1" 3 migrate --load "$TMP/bad" "$(mdev_create mtty 2)"
+}
+refused "mtty refuses a stream whose FIFO head is out of range" 31 ff
+# Review of that fix: bools other than 0 or 1 and a count that does not
+# match head and tail were taken too.
+refused "mtty refuses a stream whose dlab is neither 0 nor 1" 8 02
+refused "mtty refuses a stream whose FIFO count disagrees with head and tail" \
+	33 05
+mig_run "the unmodified stream still loads" 0 migrate --load "$TMP/fifo" \
+	"$(mdev_create mtty 2)"
 
 ktap_finished
