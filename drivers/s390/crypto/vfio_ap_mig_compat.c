@@ -57,6 +57,8 @@ static const char * const vfio_ap_mig_mismatch_names[] = {
 	[VFIO_AP_MIG_DOMAINS_DIFFER] = "usage domains differ",
 	[VFIO_AP_MIG_CONTROL_DOMAINS_DIFFER] = "control domains differ",
 	[VFIO_AP_MIG_RESERVED] = "queues reserved for host drivers",
+	[VFIO_AP_MIG_BEYOND_HOST] = "numbers beyond the host's maximum",
+	[VFIO_AP_MIG_QUEUE_MISSING] = "queues missing",
 	[VFIO_AP_MIG_CARD_MISSING] = "no card",
 	[VFIO_AP_MIG_CARD_OLDER] = "older card generation",
 	[VFIO_AP_MIG_CARD_MODE] = "card mode differs",
@@ -318,6 +320,40 @@ vfio_ap_mig_card_compare(const struct vfio_ap_mig_card *src,
 	return VFIO_AP_MIG_SAME;
 }
 
+/* The highest number in @mask, or -1 if it is empty. */
+static long vfio_ap_mig_mask_last(const unsigned long *mask)
+{
+	DECLARE_BITMAP(ids, VFIO_AP_MIG_IDS);
+	unsigned long last;
+
+	vfio_ap_mig_mask_to_ids(mask, ids);
+	last = find_last_bit(ids, VFIO_AP_MIG_IDS);
+	return last < VFIO_AP_MIG_IDS ? last : -1;
+}
+
+/**
+ * vfio_ap_mig_beyond() - does a configuration fit a host's numbering?
+ * @cfg: the configuration
+ * @apm_max: the host's highest adapter number
+ * @aqm_max: its highest usage domain number
+ * @adm_max: its highest control domain number
+ *
+ * Without APXA a host numbers adapters 0-63 and domains 0-15; the mask
+ * writes of a configuration beyond that fail with -ENODEV.
+ *
+ * Return: %VFIO_AP_MIG_SAME or %VFIO_AP_MIG_BEYOND_HOST.
+ */
+enum vfio_ap_mig_mismatch
+vfio_ap_mig_beyond(const struct vfio_ap_mig_config *cfg, unsigned long apm_max,
+		   unsigned long aqm_max, unsigned long adm_max)
+{
+	if (vfio_ap_mig_mask_last(cfg->apm) > (long)apm_max ||
+	    vfio_ap_mig_mask_last(cfg->aqm) > (long)aqm_max ||
+	    vfio_ap_mig_mask_last(cfg->adm) > (long)adm_max)
+		return VFIO_AP_MIG_BEYOND_HOST;
+	return VFIO_AP_MIG_SAME;
+}
+
 /**
  * vfio_ap_mig_compare() - can a destination take a source's guest?
  * @src: the source's configuration
@@ -327,8 +363,9 @@ vfio_ap_mig_card_compare(const struct vfio_ap_mig_card *src,
  * @apid: the adapter of a card mismatch
  *
  * Every APQN of the source must be an APQN of the destination and no more
- * (equal masks), and every card must be able to take the place of the
- * source's (vfio_ap_mig_card_compare()).
+ * (equal masks), every APQN must have a queue on the destination
+ * (@dst->missing is 0), and every card must be able to take the place of
+ * the source's (vfio_ap_mig_card_compare()).
  *
  * Return: %VFIO_AP_MIG_SAME or the first mismatch found.
  */
@@ -347,6 +384,8 @@ vfio_ap_mig_compare(const struct vfio_ap_mig_config *src,
 		return VFIO_AP_MIG_DOMAINS_DIFFER;
 	if (masks && !bitmap_equal(src->adm, dst->adm, VFIO_AP_MIG_IDS))
 		return VFIO_AP_MIG_CONTROL_DOMAINS_DIFFER;
+	if (dst->missing)
+		return VFIO_AP_MIG_QUEUE_MISSING;
 	for_each_set_bit_inv(id, src->apm, VFIO_AP_MIG_IDS) {
 		m = vfio_ap_mig_card_compare(&src->cards[id], &dst->cards[id]);
 		if (m) {
@@ -397,6 +436,8 @@ void vfio_ap_mig_explain(enum vfio_ap_mig_mismatch mismatch,
 	switch (mismatch) {
 	case VFIO_AP_MIG_ADAPTERS_DIFFER:
 	case VFIO_AP_MIG_RESERVED:
+	case VFIO_AP_MIG_BEYOND_HOST:
+	case VFIO_AP_MIG_QUEUE_MISSING:
 		param = VFIO_AP_MIG_ADAPTERS;
 		s = src->apm;
 		d = dst->apm;
@@ -415,7 +456,12 @@ void vfio_ap_mig_explain(enum vfio_ap_mig_mismatch mismatch,
 		break;
 	}
 	strscpy(why->param, vfio_ap_mig_params[param].name, sizeof(why->param));
-	if (mismatch == VFIO_AP_MIG_RESERVED) {
+	if (mismatch == VFIO_AP_MIG_QUEUE_MISSING) {
+		vfio_ap_mig_why_mask(why->src, sizeof(why->src), s);
+		scnprintf(why->dst, sizeof(why->dst), "%u %s", dst->missing,
+			  what);
+	} else if (mismatch == VFIO_AP_MIG_RESERVED ||
+		   mismatch == VFIO_AP_MIG_BEYOND_HOST) {
 		vfio_ap_mig_why_mask(why->src, sizeof(why->src), s);
 		strscpy(why->dst, what, sizeof(why->dst));
 	} else if (s) {

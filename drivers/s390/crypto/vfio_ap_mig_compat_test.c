@@ -170,6 +170,7 @@ struct mismatch_case {
 	bool no_card;
 	enum vfio_ap_mig_mismatch device, type;
 	const char *param;
+	unsigned int missing;
 };
 
 #define CARD(_at, _fac, _class, _ml) { _at, _fac, _class, _ml }
@@ -189,6 +190,9 @@ static const struct mismatch_case mismatch_cases[] = {
 	{ "other control domains", "0-3", "4,5", "4-5", CARD(14, CCA, 0, 0),
 	  false, VFIO_AP_MIG_CONTROL_DOMAINS_DIFFER, VFIO_AP_MIG_SAME,
 	  "control-domains" },
+	{ "a queue missing", "0-3", "4,5", "4-6", CARD(14, CCA, 0, 0), false,
+	  VFIO_AP_MIG_QUEUE_MISSING, VFIO_AP_MIG_QUEUE_MISSING, "adapters",
+	  1 },
 	{ "no card", "0-3", "4,5", "4-6", CARD(14, CCA, 0, 0), true,
 	  VFIO_AP_MIG_CARD_MISSING, VFIO_AP_MIG_CARD_MISSING, "cards" },
 	{ "older card generation", "0-3", "4,5", "4-6", CARD(13, CCA, 0, 0),
@@ -234,6 +238,7 @@ static void vfio_ap_mig_test_mismatch(struct kunit *test)
 		dst->cards[apid] = c->card;
 	if (c->no_card)
 		memset(&dst->cards[2], 0, sizeof(dst->cards[2]));
+	dst->missing = c->missing;
 	KUNIT_EXPECT_EQ(test, vfio_ap_mig_compare(src, dst, true, &apid),
 			c->device);
 	if (c->device) {
@@ -251,6 +256,34 @@ static void vfio_ap_mig_test_mismatch(struct kunit *test)
 	/* a type check compares the cards behind the source's adapters only */
 	KUNIT_EXPECT_EQ(test, vfio_ap_mig_compare(src, dst, false, &apid),
 			c->type);
+}
+
+/* Numbers above a host's maximum: 63/15 without APXA, up to 255 with. */
+static void vfio_ap_mig_test_beyond(struct kunit *test)
+{
+	struct vfio_ap_mig_config *cfg = cfg_new(test, "0,63", "15", "0-15");
+	struct migc_reason why = {};
+
+	KUNIT_EXPECT_EQ(test, vfio_ap_mig_beyond(cfg, 63, 15, 15),
+			VFIO_AP_MIG_SAME);
+	KUNIT_EXPECT_EQ(test, vfio_ap_mig_beyond(cfg, 62, 15, 15),
+			VFIO_AP_MIG_BEYOND_HOST);
+	KUNIT_EXPECT_EQ(test, vfio_ap_mig_beyond(cfg, 63, 14, 15),
+			VFIO_AP_MIG_BEYOND_HOST);
+	KUNIT_EXPECT_EQ(test, vfio_ap_mig_beyond(cfg, 63, 15, 14),
+			VFIO_AP_MIG_BEYOND_HOST);
+	cfg = cfg_new(test, "255", "255", "");
+	KUNIT_EXPECT_EQ(test, vfio_ap_mig_beyond(cfg, 255, 255, 0),
+			VFIO_AP_MIG_SAME);
+	KUNIT_EXPECT_EQ(test, vfio_ap_mig_beyond(cfg, 63, 255, 0),
+			VFIO_AP_MIG_BEYOND_HOST);
+	vfio_ap_mig_explain(VFIO_AP_MIG_BEYOND_HOST, 0, cfg, cfg, &why);
+	KUNIT_EXPECT_STREQ(test, why.param, "adapters");
+	KUNIT_EXPECT_STREQ(test, why.src, "\"255\"");
+	/* an empty configuration fits any host */
+	cfg = cfg_new(test, "", "", "");
+	KUNIT_EXPECT_EQ(test, vfio_ap_mig_beyond(cfg, 0, 0, 0),
+			VFIO_AP_MIG_SAME);
 }
 
 /* A source adapter without a card asks nothing of the destination. */
@@ -433,6 +466,7 @@ static struct kunit_case vfio_ap_mig_test_cases[] = {
 	KUNIT_CASE(vfio_ap_mig_test_cards),
 	KUNIT_CASE(vfio_ap_mig_test_hwinfo),
 	KUNIT_CASE_PARAM(vfio_ap_mig_test_mismatch, mismatch_gen_params),
+	KUNIT_CASE(vfio_ap_mig_test_beyond),
 	KUNIT_CASE(vfio_ap_mig_test_source_without_card),
 	KUNIT_CASE(vfio_ap_mig_test_from_desc),
 	KUNIT_CASE(vfio_ap_mig_test_worst_case),

@@ -5,22 +5,23 @@
  * The parameters ``adapters``, ``domains`` and ``control-domains`` are
  * the masks of the mdev's AP configuration; a write goes through the same
  * code as a write to ``ap_config`` (validation, linking, filtering) and is
- * refused with -EBUSY while a guest uses the mdev. ``cards`` is read from
- * the AP bus. The driver check compares all four with the source's.
+ * refused with -EBUSY once the mdev was opened. ``cards`` is read from
+ * the queues bound to vfio_ap. The driver check compares all four with
+ * the source's and wants a queue for every APQN of the configuration.
  *
- * Locking: the mdev core calls get(), set() and check() of one mdev with
- * that mdev's migration lock held. Under it they take ap_perms_mutex and
- * the vfio_ap update locks (vfio_ap_mdev_set_config()) or
- * matrix_dev->mdevs_lock (vfio_ap_mdev_get_config()). vfio_ap never calls
- * the migration core with one of its own locks held, so the order is
- * always migration lock, then vfio_ap locks. &ap_matrix_mdev.mig_value,
- * the string get() hands to the core, is protected by the migration lock.
+ * The configuration also changes through assign_adapter and ap_config,
+ * which do not take the mdev core's migration lock. So snapshot() copies
+ * it, masks and cards, into &ap_matrix_mdev.mig_cfg once per description,
+ * check or params file read, and get() and check() report that copy: a
+ * description never mixes two configurations.
  *
- * A description is read one parameter at a time. If a writer of
- * assign_adapter or ap_config changes the configuration in between, the
- * description can mix two states; the destination's check then refuses it
- * (its ``cards`` no longer match ``adapters``), and reading it again gives
- * a consistent one. Tools do not reconfigure a source they migrate.
+ * Locking: the mdev core calls snapshot(), get(), set() and check() of one
+ * mdev with that mdev's migration lock held; it protects mig_cfg and
+ * mig_value (the string get() hands to the core). Under it they take
+ * ap_perms_mutex and the vfio_ap update locks (vfio_ap_mdev_set_config())
+ * or matrix_dev->mdevs_lock (vfio_ap_mdev_get_config()). vfio_ap never
+ * calls the migration core with one of its own locks held, so the order
+ * is always migration lock, then vfio_ap locks.
  */
 #include <linux/slab.h>
 
@@ -32,42 +33,49 @@ static struct ap_matrix_mdev *vfio_ap_mig_mdev(struct mdev_device *mdev)
 	return dev_get_drvdata(&mdev->dev);
 }
 
-/* The cards behind @cfg->apm, as the queues of @cfg->aqm report them. */
-static void vfio_ap_mig_read_cards(struct vfio_ap_mig_config *cfg)
+/* A queue bound to vfio_ap: one APQN less missing, and maybe a card. */
+static int vfio_ap_mig_read_queue(struct device *dev, void *data)
 {
-	unsigned long apid, apqi;
-	struct ap_queue *aq;
+	struct vfio_ap_mig_config *cfg = data;
+	struct ap_queue *aq = to_ap_queue(dev);
+	unsigned long apid = AP_QID_CARD(aq->qid);
 
-	memset(cfg->cards, 0, sizeof(cfg->cards));
-	for_each_set_bit_inv(apid, cfg->apm, AP_DEVICES) {
-		for_each_set_bit_inv(apqi, cfg->aqm, AP_DOMAINS) {
-			aq = ap_get_qdev(AP_MKQID(apid, apqi));
-			if (!aq)
-				continue;
-			vfio_ap_mig_card_from_hwinfo(&aq->card->hwinfo,
-						     &cfg->cards[apid]);
-			put_device(&aq->ap_dev.device);
-			break;
-		}
-	}
+	if (!test_bit_inv(apid, cfg->apm) ||
+	    !test_bit_inv(AP_QID_QUEUE(aq->qid), cfg->aqm))
+		return 0;
+	cfg->missing--;
+	if (!cfg->cards[apid].at)
+		vfio_ap_mig_card_from_hwinfo(&aq->card->hwinfo,
+					     &cfg->cards[apid]);
+	return 0;
 }
 
-/* The mdev's configuration now and the hardware behind it. */
-static struct vfio_ap_mig_config *
-vfio_ap_mig_current(struct ap_matrix_mdev *matrix_mdev)
+/*
+ * The queues of @cfg's APQNs and the cards behind them, in one walk over
+ * the queues bound to vfio_ap (a queue of another mdev's APQN cannot be
+ * one of ours: APQNs are assigned to one mdev only).
+ */
+static int vfio_ap_mig_read_queues(struct vfio_ap_mig_config *cfg)
 {
-	struct vfio_ap_mig_config *cfg;
+	memset(cfg->cards, 0, sizeof(cfg->cards));
+	cfg->missing = bitmap_weight(cfg->apm, AP_DEVICES) *
+		       bitmap_weight(cfg->aqm, AP_DOMAINS);
+	return driver_for_each_device(&matrix_dev->vfio_ap_drv->driver, NULL,
+				      cfg, vfio_ap_mig_read_queue);
+}
+
+/* Copy the mdev's configuration and the hardware behind it to mig_cfg. */
+static int vfio_ap_mig_snapshot(struct mdev_device *mdev)
+{
+	struct ap_matrix_mdev *matrix_mdev = vfio_ap_mig_mdev(mdev);
+	struct vfio_ap_mig_config *cfg = &matrix_mdev->mig_cfg;
 	struct ap_matrix m;
 
-	cfg = kzalloc(sizeof(*cfg), GFP_KERNEL);
-	if (!cfg)
-		return NULL;
 	vfio_ap_mdev_get_config(matrix_mdev, &m);
 	bitmap_copy(cfg->apm, m.apm, AP_DEVICES);
 	bitmap_copy(cfg->aqm, m.aqm, AP_DOMAINS);
 	bitmap_copy(cfg->adm, m.adm, AP_DOMAINS);
-	vfio_ap_mig_read_cards(cfg);
-	return cfg;
+	return vfio_ap_mig_read_queues(cfg);
 }
 
 static int vfio_ap_mig_get(struct mdev_device *mdev,
@@ -75,16 +83,12 @@ static int vfio_ap_mig_get(struct mdev_device *mdev,
 			   struct migc_value *val)
 {
 	struct ap_matrix_mdev *matrix_mdev = vfio_ap_mig_mdev(mdev);
-	struct vfio_ap_mig_config *cfg;
 	int ret;
 
-	cfg = vfio_ap_mig_current(matrix_mdev);
-	if (!cfg)
-		return -ENOMEM;
-	ret = vfio_ap_mig_param_print(cfg, param - vfio_ap_mig_model.params,
+	ret = vfio_ap_mig_param_print(&matrix_mdev->mig_cfg,
+				      param - vfio_ap_mig_model.params,
 				      matrix_mdev->mig_value,
 				      sizeof(matrix_mdev->mig_value));
-	kfree(cfg);
 	if (ret < 0)
 		return ret;
 	val->type = MIGC_STR;
@@ -121,12 +125,16 @@ static int vfio_ap_mig_set(struct mdev_device *mdev,
 	return vfio_ap_mdev_set_config(vfio_ap_mig_mdev(mdev), &m, which, true);
 }
 
-/* Rule 4 of a device check: this mdev's configuration and hardware. */
+/*
+ * Rule 4 of a device check: this mdev's configuration and hardware, as
+ * the snapshot the core took for rules 1-3 shows them.
+ */
 static int vfio_ap_mig_check(struct mdev_device *mdev,
 			     const struct migc_desc *src_desc,
 			     struct migc_reason *why)
 {
-	struct vfio_ap_mig_config *src, *dst = NULL;
+	struct vfio_ap_mig_config *dst = &vfio_ap_mig_mdev(mdev)->mig_cfg;
+	struct vfio_ap_mig_config *src;
 	enum vfio_ap_mig_mismatch m;
 	unsigned long apid;
 	int ret;
@@ -135,37 +143,32 @@ static int vfio_ap_mig_check(struct mdev_device *mdev,
 	if (!src)
 		return -ENOMEM;
 	ret = vfio_ap_mig_config_from_desc(src_desc, src);
-	if (ret)
-		goto out;
-	dst = vfio_ap_mig_current(vfio_ap_mig_mdev(mdev));
-	if (!dst) {
-		ret = -ENOMEM;
-		goto out;
+	if (!ret) {
+		m = vfio_ap_mig_compare(src, dst, true, &apid);
+		if (m) {
+			vfio_ap_mig_explain(m, apid, src, dst, why);
+			ret = -EPROTO;
+		}
 	}
-	m = vfio_ap_mig_compare(src, dst, true, &apid);
-	if (m) {
-		vfio_ap_mig_explain(m, apid, src, dst, why);
-		ret = -EPROTO;
-	}
-out:
-	kfree(dst);
 	kfree(src);
 	return ret;
 }
 
 /*
  * Rule 4 of a type check: a new mdev configured with the source's masks
- * would get queues that are free for vfio_ap and cards that can take the
- * place of the source's. Whether another mdev holds them already shows
- * when the masks are written (-EADDRINUSE), as for assign_adapter.
+ * would get numbers the host has, queues that are free for vfio_ap and
+ * bound to it, and cards that can take the place of the source's.
+ * Whether another mdev holds them already shows when the masks are
+ * written (-EADDRINUSE), as for assign_adapter.
  */
 static int vfio_ap_mig_type_check(struct mdev_type *mtype,
 				  const struct migc_desc *src_desc,
 				  struct migc_reason *why)
 {
 	struct vfio_ap_mig_config *src, *host;
-	enum vfio_ap_mig_mismatch m = VFIO_AP_MIG_SAME;
+	enum vfio_ap_mig_mismatch m;
 	unsigned long apid = 0;
+	struct ap_matrix max;
 	int ret;
 
 	src = kzalloc(sizeof(*src), GFP_KERNEL);
@@ -175,14 +178,18 @@ static int vfio_ap_mig_type_check(struct mdev_type *mtype,
 		ret = vfio_ap_mig_config_from_desc(src_desc, src);
 	if (ret)
 		goto out;
+	vfio_ap_matrix_init(&matrix_dev->info, &max);
+	m = vfio_ap_mig_beyond(src, max.apm_max, max.aqm_max, max.adm_max);
 	mutex_lock(&ap_perms_mutex);
-	if (ap_apqn_in_matrix_owned_by_def_drv(src->apm, src->aqm))
+	if (!m && ap_apqn_in_matrix_owned_by_def_drv(src->apm, src->aqm))
 		m = VFIO_AP_MIG_RESERVED;
 	mutex_unlock(&ap_perms_mutex);
 	if (!m) {
 		bitmap_copy(host->apm, src->apm, AP_DEVICES);
 		bitmap_copy(host->aqm, src->aqm, AP_DOMAINS);
-		vfio_ap_mig_read_cards(host);
+		ret = vfio_ap_mig_read_queues(host);
+		if (ret)
+			goto out;
 		m = vfio_ap_mig_compare(src, host, false, &apid);
 	}
 	if (m) {
@@ -200,4 +207,5 @@ const struct mdev_migration_ops vfio_ap_mig_ops = {
 	.set = vfio_ap_mig_set,
 	.check = vfio_ap_mig_check,
 	.type_check = vfio_ap_mig_type_check,
+	.snapshot = vfio_ap_mig_snapshot,
 };

@@ -70,12 +70,15 @@ struct vfio_ap_mig_card {
  * @aqm: usage domains, same bit order
  * @adm: control domains, same bit order
  * @cards: the card behind each adapter; only those in @apm count
+ * @missing: how many APQNs of @apm x @aqm have no queue bound to vfio_ap
+ *	on this host; not part of a description (0 for a source's)
  */
 struct vfio_ap_mig_config {
 	DECLARE_BITMAP(apm, VFIO_AP_MIG_IDS);
 	DECLARE_BITMAP(aqm, VFIO_AP_MIG_IDS);
 	DECLARE_BITMAP(adm, VFIO_AP_MIG_IDS);
 	struct vfio_ap_mig_card cards[VFIO_AP_MIG_IDS];
+	unsigned int missing;
 };
 
 /**
@@ -86,6 +89,10 @@ struct vfio_ap_mig_config {
  * @VFIO_AP_MIG_CONTROL_DOMAINS_DIFFER: the control domain sets differ
  * @VFIO_AP_MIG_RESERVED: a queue is reserved for the host's own drivers
  *	(not free for vfio_ap, see apmask/aqmask)
+ * @VFIO_AP_MIG_BEYOND_HOST: an adapter or domain number is above the
+ *	host's maximum
+ * @VFIO_AP_MIG_QUEUE_MISSING: an APQN of the configuration has no queue
+ *	bound to vfio_ap, so the guest would lose it
  * @VFIO_AP_MIG_CARD_MISSING: no card behind an adapter the source uses
  * @VFIO_AP_MIG_CARD_OLDER: the destination's card is an older generation
  * @VFIO_AP_MIG_CARD_MODE: CCA, accelerator and EP11 mode differ
@@ -99,6 +106,8 @@ enum vfio_ap_mig_mismatch {
 	VFIO_AP_MIG_DOMAINS_DIFFER,
 	VFIO_AP_MIG_CONTROL_DOMAINS_DIFFER,
 	VFIO_AP_MIG_RESERVED,
+	VFIO_AP_MIG_BEYOND_HOST,
+	VFIO_AP_MIG_QUEUE_MISSING,
 	VFIO_AP_MIG_CARD_MISSING,
 	VFIO_AP_MIG_CARD_OLDER,
 	VFIO_AP_MIG_CARD_MODE,
@@ -128,6 +137,9 @@ int vfio_ap_mig_config_from_desc(const struct migc_desc *desc,
 enum vfio_ap_mig_mismatch
 vfio_ap_mig_card_compare(const struct vfio_ap_mig_card *src,
 			 const struct vfio_ap_mig_card *dst);
+enum vfio_ap_mig_mismatch
+vfio_ap_mig_beyond(const struct vfio_ap_mig_config *cfg, unsigned long apm_max,
+		   unsigned long aqm_max, unsigned long adm_max);
 enum vfio_ap_mig_mismatch
 vfio_ap_mig_compare(const struct vfio_ap_mig_config *src,
 		    const struct vfio_ap_mig_config *dst, bool masks,
