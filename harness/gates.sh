@@ -131,24 +131,8 @@ result "$w" kernel-doc "$nkd files, $w warnings, $((SECONDS - t)) s"
 t=$SECONDS
 if [ ! -f "$B/.config" ]; then
 	mkdir -p "$B"
-	if [ -f "$OUT/debug/build/.config" ]; then
-		cp "$OUT/debug/build/.config" "$B/.config"
-	else
-		"${MK[@]}" tinyconfig >/dev/null
-		cat "$REPO/tools/testing/selftests/mdev/config" >> "$B/.config"
-	fi
-	sed -i -E '/^(# )?CONFIG_(MODULES|VFIO|SAMPLES|SAMPLE_VFIO_MDEV_[A-Z]*|KUNIT|MIGCOMPAT_KUNIT_TEST)[= ]/d' \
-		"$B/.config"
-	cat >> "$B/.config" <<-EOC
-	CONFIG_MODULES=y
-	CONFIG_VFIO=m
-	CONFIG_SAMPLES=y
-	CONFIG_SAMPLE_VFIO_MDEV_MTTY=m
-	CONFIG_SAMPLE_VFIO_MDEV_MDPY=m
-	CONFIG_SAMPLE_VFIO_MDEV_MBOCHS=m
-	CONFIG_KUNIT=y
-	CONFIG_MIGCOMPAT_KUNIT_TEST=m
-	EOC
+	x86_seed_config "$G/x86.seed" "$B" "${MK[@]}"
+	cp "$G/x86.seed" "$B/.config"
 	"${MK[@]}" olddefconfig >/dev/null
 fi
 # Our objects are compiled again every time, so their warnings show.

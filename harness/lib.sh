@@ -15,5 +15,34 @@ stock_kver() {
 		sed -e 's/[ ,(].*//' -e 's/^linux-image-//'
 }
 
+# x86_seed_config DEST OBJDIR MAKE...: the x86 .config our folders are
+# built with outside the debug kernel (gates, series): the debug kernel's
+# if it was built, else tinyconfig (made by MAKE... in OBJDIR) plus the
+# selftests' config; then the modules, samples and KUnit options forced
+# on. The caller runs olddefconfig on it.
+x86_seed_config() {
+	local dest=$1 objdir=$2
+	shift 2
+	if [ -f "$OUT/debug/build/.config" ]; then
+		cp "$OUT/debug/build/.config" "$dest"
+	else
+		"$@" tinyconfig >/dev/null
+		cp "$objdir/.config" "$dest"
+		cat "$REPO/tools/testing/selftests/mdev/config" >> "$dest"
+	fi
+	sed -i -E '/^(# )?CONFIG_(MODULES|VFIO|SAMPLES|SAMPLE_VFIO_MDEV_[A-Z]*|KUNIT|MIGCOMPAT_KUNIT_TEST)[= ]/d' \
+		"$dest"
+	cat >> "$dest" <<-EOC
+	CONFIG_MODULES=y
+	CONFIG_VFIO=m
+	CONFIG_SAMPLES=y
+	CONFIG_SAMPLE_VFIO_MDEV_MTTY=m
+	CONFIG_SAMPLE_VFIO_MDEV_MDPY=m
+	CONFIG_SAMPLE_VFIO_MDEV_MBOCHS=m
+	CONFIG_KUNIT=y
+	CONFIG_MIGCOMPAT_KUNIT_TEST=m
+	EOC
+}
+
 log() { printf '%s: %s\n' "${0##*/}" "$*" >&2; }
 die() { log "$*"; exit 1; }

@@ -256,27 +256,7 @@ MK390=(make -s -C "$P" O="$S390" ARCH=s390 CROSS_COMPILE=s390x-linux-gnu- -j"$JO
 # x86: the debug kernel's configuration (tinyconfig + the selftests'
 # config + debug options), or tinyconfig + the selftests' config if that
 # was never built; plus everything the series touches.
-if [ ! -f "$S/x86.seed" ]; then
-	if [ -f "$OUT/debug/build/.config" ]; then
-		cp "$OUT/debug/build/.config" "$S/x86.seed"
-	else
-		"${MK86[@]}" tinyconfig >/dev/null
-		cp "$X86/.config" "$S/x86.seed"
-		cat "$REPO/tools/testing/selftests/mdev/config" >> "$S/x86.seed"
-	fi
-	sed -i -E '/^(# )?CONFIG_(MODULES|VFIO|SAMPLES|SAMPLE_VFIO_MDEV_[A-Z]*|KUNIT|MIGCOMPAT_KUNIT_TEST)[= ]/d' \
-		"$S/x86.seed"
-	cat >> "$S/x86.seed" <<-EOC
-	CONFIG_MODULES=y
-	CONFIG_VFIO=m
-	CONFIG_SAMPLES=y
-	CONFIG_SAMPLE_VFIO_MDEV_MTTY=m
-	CONFIG_SAMPLE_VFIO_MDEV_MDPY=m
-	CONFIG_SAMPLE_VFIO_MDEV_MBOCHS=m
-	CONFIG_KUNIT=y
-	CONFIG_MIGCOMPAT_KUNIT_TEST=m
-	EOC
-fi
+[ -f "$S/x86.seed" ] || x86_seed_config "$S/x86.seed" "$X86" "${MK86[@]}"
 command -v s390x-linux-gnu-gcc >/dev/null || "$REPO/harness/setup.sh" s390
 
 # require <config> <symbol=value>...: each symbol the tree's Kconfig knows
