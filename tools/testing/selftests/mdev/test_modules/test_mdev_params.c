@@ -2,8 +2,9 @@
 /*
  * A test-only mdev driver whose types have 1, 8, 32 and 64
  * (MIGC_MAX_PARAMS) migration parameters, to measure how the cost of a
- * compatibility check grows with the number of parameters. Never opened by a VMM: its
- * vfio_device_ops are the minimum an emulated-IOMMU device needs.
+ * compatibility check grows with the number of parameters. Never opened
+ * by a VMM: its vfio_device_ops are the minimum an emulated-IOMMU device
+ * needs.
  *
  * Type test_mdev_params-<N> has model kernel.org/selftests/mdev-params-<N>
  * with N runtime int parameters p0 .. p<N-1>, initial value 0, any value
