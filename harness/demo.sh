@@ -79,4 +79,54 @@ show "$MIG migrate -c 64 --poke 0:7:0x5a --poke 0:2:0x01 --poke 0:0:0x68,0x69 --
 step "the same migration to the 1-port device: the stream refuses it"
 show "$MIG migrate $SRC $BAD; echo \"exit status \$?\""
 
+step "a live migration through QEMU 10, the VMM users run"
+# The selftests' QEMU helpers: machines driven over QMP, the device
+# programmed over the qtest protocol as a guest driver would.
+ktap_print_msg() { echo "  $*"; }
+mdev_cleanup() { :; }
+MDEV_DEVICES=$DEVS
+. out/kselftest/mdev/qemu_lib.sh
+if ! grep -qw iova_bitmap_alloc /proc/kallsyms; then
+	QEMU_VFIO_PROPS=",enable-migration=on,x-device-dirty-page-tracking=off"
+	echo "this kernel has no CONFIG_IOMMUFD_DRIVER (no device dirty" \
+	     "tracking): vfio-pci gets ${QEMU_VFIO_PROPS#,}"
+fi
+demo_qmp() {
+	echo "  $1 <- {\"execute\": \"$2\"${3:+, \"arguments\": $3}}"
+	qmp "$@" && echo "  $1 -> $QMP_RET"
+}
+echo "source: -device vfio-pci,sysfsdev=$DEVS/$SRC,addr=$QEMU_SLOT$QEMU_VFIO_PROPS"
+qemu_start src "$SRC" || exit 1
+echo "destination: the same with $DST, and -incoming defer"
+qemu_start dst "$DST" -incoming defer || exit 1
+echo "the guest programs the source's UART: FIFO cleared, scratch register 0xa7, 'ok' sent"
+pci_map_bar0 src 0xc000 IO && qtest src outb 0xc002 0x07 &&
+	qtest src outb 0xc007 0xa7 &&
+	qtest src outb 0xc000 0x6f && qtest src outb 0xc000 0x6b
+for m in src dst; do
+	demo_qmp $m migrate-set-capabilities \
+		'{"capabilities": [{"capability": "return-path", "state": true}, {"capability": "switchover-ack", "state": true}]}'
+done
+demo_qmp dst migrate-incoming "{\"uri\": \"unix:$QEMU_DIR/mig.sock\"}"
+demo_qmp src migrate "{\"uri\": \"unix:$QEMU_DIR/mig.sock\"}"
+migrate_wait src
+echo "  src: $(jq -c '{status, downtime, "total-time", vfio}' <<< "$MIG_INFO")"
+qemu_wait_runstate dst running && echo "  dst: $(qemu_runstate dst)"
+qtest dst inb 0xc007 && echo "the destination's guest reads: scratch $QTEST_VAL," \
+	"FIFO $(qtest dst inb 0xc000 && echo "$QTEST_VAL") $(qtest dst inb 0xc000 && echo "$QTEST_VAL")"
+qemu_stop src
+qemu_stop dst
+
+step "the same with QEMU to the 1-port device: the stream refuses it"
+qemu_start src "$SRC" && qemu_start bad "$BAD" -incoming defer || exit 1
+demo_qmp bad migrate-incoming "{\"uri\": \"unix:$QEMU_DIR/bad.sock\"}"
+demo_qmp src migrate "{\"uri\": \"unix:$QEMU_DIR/bad.sock\"}"
+migrate_wait src
+echo "  src: status $MIG_STATUS, VM $(qemu_runstate src)"
+qemu_exited bad
+grep -h 'Protocol error' "$QEMU_DIR/bad/log" | sed 's/^/  destination QEMU: /'
+dmesg | grep 'migration check failed' | tail -n 1 | sed 's/^/  kernel log: /'
+qemu_stop src
+qemu_stop bad
+
 for u in $SRC $DST $BAD; do echo 1 > "$DEVS/$u/remove"; done
