@@ -32,7 +32,8 @@ fi
 # Scenarios and their number of results (per driver, but the first).
 declare -A RESULTS=([frozen_while_paused]=3 [running_unix]=4 [paused_file]=5
 		   [incompatible]=7 [cancelled]=6)
-SCENARIOS=${MDEV_QEMU_SCENARIOS:-frozen_while_paused running_unix paused_file incompatible cancelled}
+ALL="frozen_while_paused running_unix paused_file incompatible cancelled"
+SCENARIOS=${MDEV_QEMU_SCENARIOS:-$ALL}
 plan=2
 for sc in $SCENARIOS; do
 	if [ -z "${RESULTS[$sc]:-}" ]; then
