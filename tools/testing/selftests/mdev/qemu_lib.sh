@@ -10,9 +10,11 @@
 # the device's regions.
 #
 # Both sockets are spoken through socat, one persistent connection each,
-# over a pair of FIFOs, so several QEMUs can be driven at once. Every
-# QEMU started here is killed when the test exits, before the mdev
-# library removes the devices (a device QEMU holds cannot be removed).
+# over a pair of FIFOs, so several QEMUs can be driven at once. A QEMU
+# that does not answer in time is taken for dead: its connections are
+# closed and every later command to it fails at once. Every QEMU and
+# socat started here is killed when the test exits, before the mdev
+# library removes the devices (removing a device QEMU holds would hang).
 #
 # Needs mdev_lib.sh first; uses socat and jq.
 
@@ -20,8 +22,11 @@ QEMU=${QEMU:-qemu-system-x86_64}
 QEMU_TIMEOUT=${QEMU_TIMEOUT:-60}	# seconds for one answer or migration
 QEMU_SLOT=0x4				# PCI slot of the mdev, on both sides
 QEMU_DIR=$(mktemp -d)
-declare -A QEMU_PID QEMU_FD
-QEMU_STARTED=()
+declare -A QEMU_PID QEMU_FD QEMU_DEAD	# QEMU_PID[NAME.qmp]: its socat
+QEMU_STARTED=()		# every QEMU and socat started, to check and kill
+MIG_STATUS= MIG_INFO={} QMP_STATUS= QMP_RET= QTEST_VAL=
+# A write to the connection of a QEMU that died must fail, not kill us.
+trap '' PIPE
 
 # The firmware: cli; hlt; jmp back to the hlt, at 0xfff0 (the reset vector).
 QEMU_BIOS=$QEMU_DIR/halt.bin
@@ -36,19 +41,23 @@ QEMU_BIOS=$QEMU_DIR/halt.bin
 QEMU_VFIO_PROPS=
 
 qemu_cleanup() {
-	local n
-	for n in "${!QEMU_PID[@]}"; do
-		kill -9 "${QEMU_PID[$n]}" 2> /dev/null
+	local p
+
+	qemu_closefds
+	for p in "${QEMU_STARTED[@]}"; do
+		kill -9 "$p" 2> /dev/null
+		wait "$p" 2> /dev/null
 	done
-	wait 2> /dev/null
 	rm -rf "$QEMU_DIR"
 	mdev_cleanup
 }
 trap qemu_cleanup EXIT
 
-# qemu_require: skip the whole test without QEMU >= 10.0, socat or jq.
+# qemu_require: skip the whole test without QEMU >= 10.0 (the version
+# Debian 12 has in bookworm-backports; bookworm's 7.2 has no VFIO
+# migration v2 of mdevs, which QEMU has since 8.1), socat or jq.
 qemu_require() {
-	local v
+	local v t
 
 	for t in "$QEMU" socat jq; do
 		if ! command -v "$t" > /dev/null; then
@@ -58,7 +67,7 @@ qemu_require() {
 	done
 	v=$("$QEMU" --version | sed -n 's/^QEMU emulator version \([0-9]*\)\..*/\1/p')
 	if [ "${v:-0}" -lt 10 ]; then
-		ktap_skip_all "QEMU $v cannot drive VFIO migration v2 of mdevs (needs 10.0)"
+		ktap_skip_all "QEMU $v: this test needs 10.0 or later"
 		exit "$KSFT_SKIP"
 	fi
 }
@@ -77,24 +86,56 @@ qemu_fail() {
 	sed 's/^/# qemu '"$1"': /' "$QEMU_DIR/$1/log" 2> /dev/null | tail -n 20
 }
 
+# qemu_closefds: close this shell's connections (in a child that is
+# about to become QEMU or socat, so that it holds none of them).
+qemu_closefds() {
+	local fd
+
+	for fd in "${QEMU_FD[@]}"; do
+		exec {fd}>&-
+	done
+}
+
 # qemu_connect NAME SOCKET: a persistent connection to a QEMU socket,
 # written through QEMU_FD[NAME.SOCKET.in], read through ...out.
 qemu_connect() {
 	local d=$QEMU_DIR/$1 k=$2 fd
 
 	mkfifo "$d/$k.in" "$d/$k.out"
-	socat -t "$QEMU_TIMEOUT" "UNIX-CONNECT:$d/$k.sock" - \
-		< "$d/$k.in" > "$d/$k.out" 2>> "$d/log" &
+	(qemu_closefds; exec socat -t "$QEMU_TIMEOUT" \
+		"UNIX-CONNECT:$d/$k.sock,retry=50,interval=0.1" - \
+		< "$d/$k.in" > "$d/$k.out" 2>> "$d/log") &
+	QEMU_STARTED+=("$!")
+	QEMU_PID[$1.$k]=$!
 	exec {fd}> "$d/$k.in"
 	QEMU_FD[$1.$k.in]=$fd
 	exec {fd}< "$d/$k.out"
 	QEMU_FD[$1.$k.out]=$fd
 }
 
+# qemu_disconnect NAME: close the connections to QEMU NAME.
+qemu_disconnect() {
+	local k fd
+
+	for k in qmp.in qmp.out qtest.in qtest.out; do
+		fd=${QEMU_FD[$1.$k]:-}
+		[ -n "$fd" ] && exec {fd}>&-
+		unset "QEMU_FD[$1.$k]"
+	done
+}
+
+# qemu_alive NAME: QEMU NAME was started and has answered every command
+# in time (an answer that comes late would be taken for the next one's).
+qemu_alive() {
+	[ -n "${QEMU_FD[$1.qmp.out]:-}" ] && [ -z "${QEMU_DEAD[$1]:-}" ]
+}
+
 # qemu_recv NAME SOCKET: one line from the socket (without CR) in REPLY.
 qemu_recv() {
 	if ! read -r -t "$QEMU_TIMEOUT" -u "${QEMU_FD[$1.$2.out]}" REPLY; then
 		qemu_fail "$1" "no answer on $2 (QEMU died or hangs)"
+		QEMU_DEAD[$1]=1
+		qemu_disconnect "$1"
 		return 1
 	fi
 	REPLY=${REPLY%$'\r'}
@@ -105,6 +146,7 @@ qemu_recv() {
 qmp() {
 	local name=$1 cmd=$2 args=${3:-"{}"}
 
+	qemu_alive "$name" || return 1
 	printf '{"execute": "%s", "arguments": %s}\n' "$cmd" "$args" \
 		>&"${QEMU_FD[$name.qmp.in]}" || {
 		qemu_fail "$name" "cannot send $cmd"
@@ -134,6 +176,7 @@ qmp() {
 # qmp_status NAME COMMAND: the top-level "status" of COMMAND's return
 # value (query-status, query-migrate), in QMP_STATUS.
 qmp_status() {
+	QMP_STATUS=
 	qmp "$1" "$2" || return 1
 	if [[ $QMP_RET =~ ^\{(.*,\ )?\"status\":\ \"([a-z-]+)\" ]]; then
 		QMP_STATUS=${BASH_REMATCH[2]}
@@ -148,6 +191,8 @@ qtest() {
 	local name=$1
 
 	shift
+	QTEST_VAL=
+	qemu_alive "$name" || return 1
 	echo "$*" >&"${QEMU_FD[$name.qtest.in]}" || {
 		qemu_fail "$name" "cannot send qtest $*"
 		return 1
@@ -155,7 +200,13 @@ qtest() {
 	qemu_recv "$name" qtest || return 1
 	case $REPLY in
 	OK) QTEST_VAL= ;;
-	"OK "*) QTEST_VAL=${REPLY#OK } ;;
+	"OK 0x"*)
+		QTEST_VAL=${REPLY#OK }
+		if [[ ! $QTEST_VAL =~ ^0x[0-9a-fA-F]+$ ]]; then
+			qemu_fail "$name" "qtest $*: $REPLY"
+			return 1
+		fi
+		;;
 	*)
 		qemu_fail "$name" "qtest $*: $REPLY"
 		return 1
@@ -191,12 +242,13 @@ qemu_start() {
 	shift 2
 	rm -rf "$d"
 	mkdir -p "$d"
-	"$QEMU" -M pc -accel tcg,tb-size=16 -m 64M -bios "$QEMU_BIOS" \
+	unset "QEMU_DEAD[$name]"
+	(qemu_closefds; exec "$QEMU" -M pc -accel tcg,tb-size=16 -m 64M -bios "$QEMU_BIOS" \
 		-nodefaults -no-user-config -display none \
 		-qmp "unix:$d/qmp.sock,server=on,wait=off" \
 		-qtest "unix:$d/qtest.sock,server=on,wait=off" -qtest-log none \
 		-device "$dev$QEMU_VFIO_PROPS" \
-		"$@" > "$d/log" 2>&1 &
+		"$@" > "$d/log" 2>&1) &
 	QEMU_PID[$name]=$!
 	QEMU_STARTED+=("$!")
 	for ((i = 0; i < QEMU_TIMEOUT * 10; i++)); do
@@ -207,6 +259,10 @@ qemu_start() {
 		fi
 		sleep 0.1
 	done
+	if [ ! -S "$d/qtest.sock" ]; then
+		qemu_fail "$name" "no QMP or qtest socket after ${QEMU_TIMEOUT}s"
+		return 1
+	fi
 	qemu_connect "$name" qmp
 	qemu_connect "$name" qtest
 	qemu_recv "$name" qmp || return 1	# the greeting
@@ -227,27 +283,27 @@ qemu_exited() {
 # qemu_stop NAME: quit QEMU NAME (kill it if it does not go) and close
 # the connections.
 qemu_stop() {
-	local name=$1 k fd
+	local name=$1
 
 	[ -n "${QEMU_PID[$name]:-}" ] || return 0
-	qmp "$name" quit > /dev/null 2>&1
-	qemu_exited "$name" || kill -9 "${QEMU_PID[$name]}" 2> /dev/null
+	if kill -0 "${QEMU_PID[$name]}" 2> /dev/null; then
+		qmp "$name" quit > /dev/null 2>&1
+		qemu_exited "$name" || kill -9 "${QEMU_PID[$name]}" 2> /dev/null
+	fi
 	wait "${QEMU_PID[$name]}" 2> /dev/null
-	for k in qmp.in qmp.out qtest.in qtest.out; do
-		fd=${QEMU_FD[$name.$k]:-}
-		[ -n "$fd" ] && exec {fd}>&-
-		unset "QEMU_FD[$name.$k]"
-	done
-	unset "QEMU_PID[$name]"
+	qemu_disconnect "$name"
+	# Both ends of the socat connections are closed now: they end.
+	wait "${QEMU_PID[$name.qmp]}" "${QEMU_PID[$name.qtest]}" 2> /dev/null
+	unset "QEMU_PID[$name]" "QEMU_PID[$name.qmp]" "QEMU_PID[$name.qtest]"
 }
 
-# qemu_none_left: every QEMU this test started has ended.
+# qemu_none_left: every QEMU and socat this test started has ended.
 qemu_none_left() {
 	local p
 
 	for p in "${QEMU_STARTED[@]}"; do
 		if kill -0 "$p" 2> /dev/null; then
-			ktap_print_msg "QEMU $p still runs"
+			ktap_print_msg "process $p ($(cat /proc/"$p"/comm)) still runs"
 			return 1
 		fi
 	done
@@ -274,6 +330,7 @@ migrate_caps() {
 migrate_wait() {
 	local i
 
+	MIG_STATUS= MIG_INFO={}
 	for ((i = 0; i < QEMU_TIMEOUT * 5; i++)); do
 		qmp_status "$1" query-migrate || return 1
 		MIG_INFO=$QMP_RET
@@ -284,6 +341,22 @@ migrate_wait() {
 		sleep 0.2
 	done
 	qemu_fail "$1" "migration still $MIG_STATUS after ${QEMU_TIMEOUT}s"
+	return 1
+}
+
+# migrate_active NAME: NAME's migration is (or becomes) active, not over.
+migrate_active() {
+	local i
+
+	for ((i = 0; i < QEMU_TIMEOUT * 5; i++)); do
+		qmp_status "$1" query-migrate || return 1
+		case $QMP_STATUS in
+		active) return 0 ;;
+		none | setup) sleep 0.2 ;;
+		*) break ;;
+		esac
+	done
+	ktap_print_msg "qemu $1: migration $QMP_STATUS, expected active"
 	return 1
 }
 
