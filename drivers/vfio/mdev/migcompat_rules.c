@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * Migration compatibility engine: the rules of DESIGN.md that decide
+ * Migration compatibility engine: the rules (see "Compatibility rules" in
+ * Documentation/driver-api/vfio-mediated-device-migration.rst) that decide
  * whether a device of a type, or a configured device, can accept a
  * source's migration.
  */

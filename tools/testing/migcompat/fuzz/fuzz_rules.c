@@ -5,7 +5,7 @@
  *
  * The input is a capabilities document, a NUL byte, then a description (no
  * NUL: the whole input is tried as both).  Besides "no crash", it checks
- * what the rules of DESIGN.md guarantee:
+ * what the compatibility rules of the driver-api guide guarantee:
  *
  * - A description printed from a device configuration (values allowed by
  *   the model) parses, and that device accepts it (device check), and so
