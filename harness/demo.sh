@@ -1,7 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-only
 #
-# The main job, run inside the VM: the management flow of DESIGN.md with
+# The main job, run inside the VM: the management flow of the guide with
 # cat and echo (jq only to walk the description's parameters).
 set -u
 export LC_ALL=C
@@ -52,10 +52,10 @@ dmesg | grep 'migration check failed' | tail -n 3 | sed 's/^/  /'
 step "create the destination on ${TARGET##*/}, configure it from the description, confirm"
 DST=$(new_uuid)
 show "echo $DST > $TARGET/create"
+# One loop over the description, readonly parameters included: writing
+# the value a parameter already has succeeds.
 for name in $(jq -r '.params | keys[]' /tmp/desc.json); do
-	p=$DEVS/$DST/migration/params/$name
-	[ -w "$p" ] && [ "$(stat -c %a "$p")" = 644 ] || continue
-	show "echo $(jq -r ".params[\"$name\"]" /tmp/desc.json) > $p"
+	show "echo $(jq -r ".params[\"$name\"]" /tmp/desc.json) > $DEVS/$DST/migration/params/$name"
 done
 try "cat /tmp/desc.json > $DEVS/$DST/migration_info.json"
 
@@ -86,7 +86,7 @@ ktap_print_msg() { echo "  $*"; }
 mdev_cleanup() { :; }
 MDEV_DEVICES=$DEVS
 . out/kselftest/mdev/qemu_lib.sh
-if ! grep -qw iova_bitmap_alloc /proc/kallsyms; then
+if ! qemu_vfio_defaults_work; then
 	QEMU_VFIO_PROPS=",enable-migration=on,x-device-dirty-page-tracking=off"
 	echo "this kernel has no CONFIG_IOMMUFD_DRIVER (no device dirty" \
 	     "tracking): vfio-pci gets ${QEMU_VFIO_PROPS#,}"

@@ -3,7 +3,7 @@
  * Migration compatibility of mediated devices: the vendor driver API.
  *
  * A driver that supports migration describes each of its mdev types with
- * a &struct migc_caps (usually one model with a static parameter table),
+ * a &struct migc_caps (exactly one model, with a static parameter table),
  * points &mdev_type.migration_caps at it before mdev_register_parent(),
  * and sets &mdev_driver.migration to its &struct mdev_migration_ops. The
  * mdev core then creates every sysfs attribute:

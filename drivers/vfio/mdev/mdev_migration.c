@@ -415,9 +415,13 @@ static ssize_t param_show(struct kobject *kobj, struct kobj_attribute *kattr,
 	return ret;
 }
 
-/* Can @p be written now? Caller holds mig->lock. */
-static int param_writable(struct mdev_migration *mig,
-			  const struct migc_param *p)
+/*
+ * May @p change to another value now? A readonly parameter never does
+ * (this device cannot be that), a create one not after the first open, a
+ * runtime one not while frozen. Caller holds mig->lock.
+ */
+static int param_changeable(struct mdev_migration *mig,
+			    const struct migc_param *p)
 {
 	lockdep_assert_held(&mig->lock);
 	switch (p->access) {
@@ -426,8 +430,31 @@ static int param_writable(struct mdev_migration *mig,
 	case MIGC_RUNTIME:
 		return mig->frozen ? -EBUSY : 0;
 	default:
-		return -EACCES;
+		return -EPROTO;
 	}
+}
+
+/*
+ * Is @v the current value of @p? Writes are idempotent: writing the
+ * current value succeeds whatever the access class and state, so a
+ * device can be configured from a source's description (readonly
+ * parameters included) in one loop. Caller holds mig->lock.
+ */
+static int param_is_current(struct mdev_device *mdev,
+			    const struct migc_param *p,
+			    const struct migc_value *v)
+{
+	struct mdev_migration *mig = mdev->migration;
+	struct migc_value cur;
+	int ret;
+
+	lockdep_assert_held(&mig->lock);
+	ret = snapshot(mdev);
+	if (!ret)
+		ret = mig->ops->get(mdev, p, &cur);
+	if (ret)
+		return ret;
+	return migc_value_equal(&cur, v);
 }
 
 /*
@@ -454,6 +481,29 @@ static int desc_fits(struct mdev_device *mdev, const struct migc_param *p,
 	ret = ret == -E2BIG ? -EINVAL : min(ret, 0);
 	kfree(doc);
 	kfree(vals);
+	return ret;
+}
+
+/* Apply @v to @p unless it is the current value. Caller holds mig->lock. */
+static int param_apply(struct mdev_device *mdev, const struct migc_param *p,
+		       const struct migc_value *v)
+{
+	struct mdev_migration *mig = mdev->migration;
+	int ret;
+
+	lockdep_assert_held(&mig->lock);
+	ret = param_is_current(mdev, p, v);
+	if (ret)
+		return ret < 0 ? ret : 0;
+	ret = param_changeable(mig, p);
+	if (ret == -EPROTO)
+		dev_notice_ratelimited(mdev_dev(mdev),
+				       "migration parameter '%s' is readonly: only its current value can be written\n",
+				       p->name);
+	if (!ret)
+		ret = desc_fits(mdev, p, v);
+	if (!ret)
+		ret = mig->ops->set(mdev, p, v);
 	return ret;
 }
 
@@ -484,11 +534,7 @@ static ssize_t param_store(struct kobject *kobj, struct kobj_attribute *kattr,
 		goto out;
 	}
 	mutex_lock(&mig->lock);
-	ret = param_writable(mig, p);
-	if (!ret)
-		ret = desc_fits(a->mdev, p, &v);
-	if (!ret)
-		ret = mig->ops->set(a->mdev, p, &v);
+	ret = param_apply(a->mdev, p, &v);
 	mutex_unlock(&mig->lock);
 out:
 	kfree(sbuf);
@@ -515,10 +561,9 @@ static int create_params(struct mdev_device *mdev)
 
 		sysfs_attr_init(&a->kattr.attr);
 		a->kattr.attr.name = p->name;
-		a->kattr.attr.mode = p->access == MIGC_READONLY ? 0444 : 0644;
+		a->kattr.attr.mode = 0644;	/* writes are idempotent */
 		a->kattr.show = param_show;
-		if (p->access != MIGC_READONLY)
-			a->kattr.store = param_store;
+		a->kattr.store = param_store;
 		a->param = p;
 		a->mdev = mdev;
 		list[i] = &a->kattr.attr;
@@ -652,7 +697,8 @@ int mdev_migration_validate(struct mdev_parent *parent)
 
 		if (!caps)
 			continue;
-		if (WARN_ON(migc_caps_validate(caps) || !caps->nr_models))
+		/* A device implements its type's one model. */
+		if (WARN_ON(migc_caps_validate(caps) || caps->nr_models != 1))
 			return -EINVAL;
 		if (WARN_ON(!ops->set && has_writable(&caps->models[0])))
 			return -EINVAL;

@@ -20,7 +20,7 @@ if [ ! -e "$TV/migration_info.json" ]; then
 	ktap_skip_all "mdpy without migration_info.json"
 	exit "$KSFT_SKIP"
 fi
-ktap_set_plan 59
+ktap_set_plan 60
 
 MIG=$DIR/mig_client
 TMP=$(mktemp -d)
@@ -61,10 +61,12 @@ P=$SD/migration/params
 expect_eq "vga device description" "$(desc 640 480)" \
 	"$(cat "$SD/migration_info.json")"
 PF=("$P/width" "$P/height" "$P/format")
-expect_eq "parameters and their modes" "640 480 xrgb8888 444 444 444" \
+expect_eq "parameters and their modes" "640 480 xrgb8888 644 644 644" \
 	"$(cat "${PF[@]}" | xargs) $(stat -c %a "${PF[@]}" | xargs)"
-expect_write "width is readonly: EACCES" "$P/width" 1024 EACCES "$P/width" \
-	"$SD/migration_info.json"
+expect_write "width is readonly: another value gets EPROTO" "$P/width" 1024 \
+	EPROTO "$P/width" "$SD/migration_info.json"
+expect_write "... its own value succeeds, nothing changes" "$P/width" 640 OK \
+	"$P/width" "$SD/migration_info.json"
 
 # 2. The type check.
 DESC=$(cat "$SD/migration_info.json")
