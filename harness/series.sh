@@ -43,6 +43,7 @@ MAP=(
 	"1 patches/0001-*"
 	"1 patches/0003-*"
 	"1 patches/0006-*"
+	"1 patches/0014-*"
 	"2 patches/0002-*"
 	"2 patches/0004-*"
 	"2 patches/0011-*"

@@ -6,18 +6,26 @@
  * Per type:   mdev_supported_types/<type>/migration_info.json
  * Per device: <device>/migration_info.json, <device>/migration/params/<name>
  *
+ * Lifetime: a device's &struct mdev_migration is allocated by
+ * mdev_migration_init() before device_add() and freed from the device's
+ * release, so &mdev_device.migration never changes while anyone can reach
+ * the device. migration_info.json is an attribute group of the device.
+ * Attribute groups are one level deep, so migration/ is a kobject: the mdev
+ * core adds it and its params/ group with the device's uevents held back,
+ * then sends KOBJ_ADD (as device_add_disk() does for holders/ and slaves/),
+ * and deletes it before device_del().
+ *
  * Locking: &mdev_migration.lock serializes, for one device, every call of
- * the driver's snapshot/get/set/check callbacks and protects @opened and
- * @frozen. A description is read in one critical section, after one call
- * of the driver's snapshot(), so it is a consistent snapshot. The
- * attributes are removed before the driver is unbound
- * (mdev_remove_sysfs_files() runs before device_del()), and kernfs drains
- * running show/store calls on removal, so no callback runs on a device
- * whose driver state is gone. The state itself lives until the device is
- * released: the driver may call mdev_migration_freeze() until it is
- * unbound.
+ * the driver's snapshot/get/set/check callbacks and protects @bound,
+ * @opened and @frozen. The callbacks are only called while @bound: from
+ * the bus's probe() until its remove() (mdev_migration_bind() and
+ * _unbind()), so a file read on a device whose driver was unbound through
+ * sysfs gets -ENODEV instead of reaching freed driver state. A description
+ * is read in one critical section, after one call of the driver's
+ * snapshot(), so it is a consistent snapshot.
  */
 
+#include <kunit/visibility.h>
 #include <linux/mdev.h>
 #include <linux/mdev_migration.h>
 #include <linux/mutex.h>
@@ -40,17 +48,19 @@ struct mdev_migration_attr {
 
 /**
  * struct mdev_migration - migration state of one mdev device
- * @lock: serializes the driver callbacks; protects @opened and @frozen
+ * @lock: serializes the driver callbacks; protects @bound, @opened, @frozen
+ * @bound: the driver is bound: its callbacks may be called
  * @opened: the device was opened once; create parameters are fixed
  * @frozen: a migration is in progress; runtime parameters are fixed
- * @model: the device's model, the first model of its type
+ * @model: the device's model, the one model of its type
  * @ops: the driver's callbacks
- * @kobj: the migration/ folder
+ * @kobj: the migration/ folder, while the device is in sysfs
  * @params: the migration/params/ group
  * @attrs: one attribute per parameter of @model
  */
 struct mdev_migration {
 	struct mutex lock;	/* see the locking note at the top */
+	bool bound;
 	bool opened;
 	bool frozen;
 	const struct migc_model *model;
@@ -77,7 +87,17 @@ bool mdev_migration_supported(struct mdev_type *mtype)
 	return mtype->parent->mdev_driver->migration && mtype->migration_caps;
 }
 
-static int verdict_rule(enum migc_verdict verdict)
+/* Lock @mig for calls into the driver; -ENODEV if no driver is bound. */
+static int mdev_mig_lock_bound(struct mdev_migration *mig)
+{
+	mutex_lock(&mig->lock);
+	if (mig->bound)
+		return 0;
+	mutex_unlock(&mig->lock);
+	return -ENODEV;
+}
+
+static int mdev_mig_verdict_rule(enum migc_verdict verdict)
 {
 	switch (verdict) {
 	case MIGC_MODEL_DIFFERS:
@@ -93,11 +113,11 @@ static int verdict_rule(enum migc_verdict verdict)
 }
 
 /* One ratelimited line per failed check: object, rule, parameter, values. */
-static void log_reason(struct device *dev, const char *type_name,
-		       const struct migc_reason *why)
+static void mdev_mig_log_reason(struct device *dev, const char *type_name,
+				const struct migc_reason *why)
 {
 	const char *what = migc_verdict_str(why->verdict);
-	int rule = verdict_rule(why->verdict);
+	int rule = mdev_mig_verdict_rule(why->verdict);
 
 	if (dev)
 		dev_notice_ratelimited(dev, "migration check failed: rule %d, %s: parameter '%s': source %s, destination %s\n",
@@ -109,7 +129,7 @@ static void log_reason(struct device *dev, const char *type_name,
 				      why->src, why->dst);
 }
 
-static struct migc_desc *parse_desc(const char *buf, size_t len)
+static struct migc_desc *mdev_mig_parse_desc(const char *buf, size_t len)
 {
 	struct migc_desc *desc;
 	int ret;
@@ -141,7 +161,7 @@ ssize_t mdev_migration_type_store(struct mdev_type *mtype, const char *buf,
 	struct migc_desc *src;
 	int ret;
 
-	src = parse_desc(buf, count);
+	src = mdev_mig_parse_desc(buf, count);
 	if (IS_ERR(src))
 		return PTR_ERR(src);
 
@@ -152,12 +172,12 @@ ssize_t mdev_migration_type_store(struct mdev_type *mtype, const char *buf,
 			why.verdict = MIGC_DRIVER_CHECK;
 	}
 	if (ret)
-		log_reason(NULL, kobject_name(&mtype->kobj), &why);
+		mdev_mig_log_reason(NULL, kobject_name(&mtype->kobj), &why);
 	kvfree(src);
 	return ret ? ret : count;
 }
 
-static struct mdev_migration_values *alloc_values(void)
+static struct mdev_migration_values *mdev_mig_alloc_values(void)
 {
 	struct mdev_migration_values *vals;
 
@@ -165,7 +185,7 @@ static struct mdev_migration_values *alloc_values(void)
 }
 
 /* Let the driver capture its state for the get() calls that follow. */
-static int snapshot(struct mdev_device *mdev)
+static int mdev_mig_snapshot(struct mdev_device *mdev)
 {
 	struct mdev_migration *mig = mdev->migration;
 
@@ -174,7 +194,8 @@ static int snapshot(struct mdev_device *mdev)
 }
 
 /* Keep a copy of string @v in @vals; -E2BIG if no description could. */
-static int keep_str(struct mdev_migration_values *vals, struct migc_value *v)
+static int mdev_mig_keep_str(struct mdev_migration_values *vals,
+			     struct migc_value *v)
 {
 	size_t n = strnlen(v->s, MIGC_STR_MAX + 1) + 1;
 
@@ -189,8 +210,8 @@ static int keep_str(struct mdev_migration_values *vals, struct migc_value *v)
 }
 
 /* Read every parameter from one snapshot; caller holds mig->lock. */
-static int read_values(struct mdev_device *mdev,
-		       struct mdev_migration_values *vals)
+static int mdev_mig_read_values(struct mdev_device *mdev,
+				struct mdev_migration_values *vals)
 {
 	struct mdev_migration *mig = mdev->migration;
 	const struct migc_model *model = mig->model;
@@ -198,7 +219,7 @@ static int read_values(struct mdev_device *mdev,
 	int ret;
 
 	lockdep_assert_held(&mig->lock);
-	ret = snapshot(mdev);
+	ret = mdev_mig_snapshot(mdev);
 	if (ret)
 		return ret;
 	vals->used = 0;
@@ -212,7 +233,7 @@ static int read_values(struct mdev_device *mdev,
 		if (WARN_ON_ONCE(v->type != p->type))
 			return -EIO;
 		if (p->type == MIGC_STR) {
-			ret = keep_str(vals, v);
+			ret = mdev_mig_keep_str(vals, v);
 			if (ret)
 				return ret;
 		}
@@ -231,7 +252,8 @@ static int read_values(struct mdev_device *mdev,
  * puts it at the start of its migration stream.
  *
  * Return: the length printed, -E2BIG if @buf is too small, -ENODEV if the
- * device does not support migration, or the error of the driver's get().
+ * device does not support migration or has no driver bound, or the error
+ * of the driver's get().
  */
 int mdev_migration_describe(struct mdev_device *mdev, char *buf, size_t size)
 {
@@ -241,12 +263,14 @@ int mdev_migration_describe(struct mdev_device *mdev, char *buf, size_t size)
 
 	if (!mig)
 		return -ENODEV;
-	vals = alloc_values();
+	vals = mdev_mig_alloc_values();
 	if (!vals)
 		return -ENOMEM;
-	mutex_lock(&mig->lock);
-	ret = read_values(mdev, vals);
-	mutex_unlock(&mig->lock);
+	ret = mdev_mig_lock_bound(mig);
+	if (!ret) {
+		ret = mdev_mig_read_values(mdev, vals);
+		mutex_unlock(&mig->lock);
+	}
 	if (!ret)
 		ret = migc_desc_print(mig->model, vals->v, buf, size);
 	kfree(vals);
@@ -255,18 +279,21 @@ int mdev_migration_describe(struct mdev_device *mdev, char *buf, size_t size)
 EXPORT_SYMBOL_GPL(mdev_migration_describe);
 
 /* Rules 1-3 against the current values, then the driver's rule 4. */
-static int check_device(struct mdev_device *mdev, const struct migc_desc *src,
-			struct migc_reason *why)
+static int mdev_mig_check_device(struct mdev_device *mdev,
+				 const struct migc_desc *src,
+				 struct migc_reason *why)
 {
 	struct mdev_migration *mig = mdev->migration;
 	struct mdev_migration_values *vals;
 	int ret;
 
-	vals = alloc_values();
+	vals = mdev_mig_alloc_values();
 	if (!vals)
 		return -ENOMEM;
-	mutex_lock(&mig->lock);
-	ret = read_values(mdev, vals);
+	ret = mdev_mig_lock_bound(mig);
+	if (ret)
+		goto out;
+	ret = mdev_mig_read_values(mdev, vals);
 	if (!ret)
 		ret = migc_check_device(mig->model, vals->v, src, why);
 	if (!ret && mig->ops->check) {
@@ -275,6 +302,7 @@ static int check_device(struct mdev_device *mdev, const struct migc_desc *src,
 			why->verdict = MIGC_DRIVER_CHECK;
 	}
 	mutex_unlock(&mig->lock);
+out:
 	kfree(vals);
 	return ret;
 }
@@ -292,7 +320,8 @@ static int check_device(struct mdev_device *mdev, const struct migc_desc *src,
  * migration stream, before it accepts any device state.
  *
  * Return: 0 if compatible, -EINVAL if @buf is malformed, -EPROTO if the
- * source is incompatible, -ENODEV if @mdev does not support migration.
+ * source is incompatible, -ENODEV if @mdev does not support migration or
+ * has no driver bound.
  */
 int mdev_migration_check(struct mdev_device *mdev, const char *buf,
 			 size_t len)
@@ -303,12 +332,12 @@ int mdev_migration_check(struct mdev_device *mdev, const char *buf,
 
 	if (!mdev->migration)
 		return -ENODEV;
-	src = parse_desc(buf, len);
+	src = mdev_mig_parse_desc(buf, len);
 	if (IS_ERR(src))
 		return PTR_ERR(src);
-	ret = check_device(mdev, src, &why);
+	ret = mdev_mig_check_device(mdev, src, &why);
 	if (ret == -EPROTO || ret == -EINVAL)
-		log_reason(mdev_dev(mdev), NULL, &why);
+		mdev_mig_log_reason(mdev_dev(mdev), NULL, &why);
 	kvfree(src);
 	return ret;
 }
@@ -319,8 +348,9 @@ EXPORT_SYMBOL_GPL(mdev_migration_check);
  * @mdev: the device
  *
  * Call from the driver's open_device(). From then on the device's
- * %MIGC_CREATE parameters can no longer be written (-EBUSY), even after
- * the device is closed again: the guest has seen them.
+ * %MIGC_CREATE parameters can only be written with their current value
+ * (another value is -EBUSY), even after the device is closed again: the
+ * guest has seen them.
  */
 void mdev_migration_opened(struct mdev_device *mdev)
 {
@@ -340,9 +370,9 @@ EXPORT_SYMBOL_GPL(mdev_migration_opened);
  * @frozen: true when the device leaves RUNNING for a migration state,
  *	false when it is back in RUNNING
  *
- * While frozen, writes to the device's %MIGC_RUNTIME parameters fail with
- * -EBUSY, so the values a driver reads while it produces or consumes a
- * migration stream cannot change under it.
+ * While frozen, writes of another value to the device's %MIGC_RUNTIME
+ * parameters fail with -EBUSY, so the values a driver reads while it
+ * produces or consumes a migration stream cannot change under it.
  */
 void mdev_migration_freeze(struct mdev_device *mdev, bool frozen)
 {
@@ -368,7 +398,7 @@ const struct migc_model *mdev_migration_model(struct mdev_device *mdev)
 }
 EXPORT_SYMBOL_GPL(mdev_migration_model);
 
-/* <device>/migration_info.json */
+/* <device>/migration_info.json: an attribute group of every mdev device */
 
 static ssize_t migration_info_show(struct device *dev,
 				   struct device_attribute *attr, char *buf)
@@ -387,25 +417,51 @@ static ssize_t migration_info_store(struct device *dev,
 	return ret ? ret : count;
 }
 
+/* The file name has a dot, so DEVICE_ATTR_RW() cannot spell it. */
 static struct device_attribute dev_attr_migration_info =
 	__ATTR(migration_info.json, 0644, migration_info_show,
 	       migration_info_store);
 
+static struct attribute *mdev_migration_dev_attrs[] = {
+	&dev_attr_migration_info.attr,
+	NULL,
+};
+
+static umode_t mdev_migration_dev_visible(struct kobject *kobj,
+					  struct attribute *attr, int n)
+{
+	return to_mdev_device(kobj_to_dev(kobj))->migration ? attr->mode : 0;
+}
+
+const struct attribute_group mdev_migration_dev_group = {
+	.attrs = mdev_migration_dev_attrs,
+	.is_visible = mdev_migration_dev_visible,
+};
+
 /* <device>/migration/params/<name> */
 
-static ssize_t param_show(struct kobject *kobj, struct kobj_attribute *kattr,
-			  char *buf)
+/**
+ * mdev_migration_param_show - read one parameter as its params file does
+ * @mdev: the device
+ * @p: one of its model's parameters
+ * @buf: a page
+ *
+ * Return: the length of the value and its newline, or -errno.
+ */
+VISIBLE_IF_KUNIT ssize_t mdev_migration_param_show(struct mdev_device *mdev,
+						   const struct migc_param *p,
+						   char *buf)
 {
-	struct mdev_migration_attr *a =
-		container_of(kattr, struct mdev_migration_attr, kattr);
-	struct mdev_migration *mig = a->mdev->migration;
+	struct mdev_migration *mig = mdev->migration;
 	struct migc_value v;
 	int ret;
 
-	mutex_lock(&mig->lock);
-	ret = snapshot(a->mdev);
+	ret = mdev_mig_lock_bound(mig);
+	if (ret)
+		return ret;
+	ret = mdev_mig_snapshot(mdev);
 	if (!ret)
-		ret = mig->ops->get(a->mdev, a->param, &v);
+		ret = mig->ops->get(mdev, p, &v);
 	if (!ret)
 		ret = migc_value_print(&v, buf, PAGE_SIZE - 1);
 	mutex_unlock(&mig->lock);
@@ -414,14 +470,15 @@ static ssize_t param_show(struct kobject *kobj, struct kobj_attribute *kattr,
 	buf[ret++] = '\n';
 	return ret;
 }
+EXPORT_SYMBOL_IF_KUNIT(mdev_migration_param_show);
 
 /*
  * May @p change to another value now? A readonly parameter never does
  * (this device cannot be that), a create one not after the first open, a
  * runtime one not while frozen. Caller holds mig->lock.
  */
-static int param_changeable(struct mdev_migration *mig,
-			    const struct migc_param *p)
+static int mdev_mig_param_changeable(struct mdev_migration *mig,
+				     const struct migc_param *p)
 {
 	lockdep_assert_held(&mig->lock);
 	switch (p->access) {
@@ -440,16 +497,16 @@ static int param_changeable(struct mdev_migration *mig,
  * device can be configured from a source's description (readonly
  * parameters included) in one loop. Caller holds mig->lock.
  */
-static int param_is_current(struct mdev_device *mdev,
-			    const struct migc_param *p,
-			    const struct migc_value *v)
+static int mdev_mig_param_is_current(struct mdev_device *mdev,
+				     const struct migc_param *p,
+				     const struct migc_value *v)
 {
 	struct mdev_migration *mig = mdev->migration;
 	struct migc_value cur;
 	int ret;
 
 	lockdep_assert_held(&mig->lock);
-	ret = snapshot(mdev);
+	ret = mdev_mig_snapshot(mdev);
 	if (!ret)
 		ret = mig->ops->get(mdev, p, &cur);
 	if (ret)
@@ -462,8 +519,9 @@ static int param_is_current(struct mdev_device *mdev,
  * in a string a quote prints as two bytes and a control character as six,
  * and an int can grow by 19 digits. Caller holds mig->lock.
  */
-static int desc_fits(struct mdev_device *mdev, const struct migc_param *p,
-		     const struct migc_value *v)
+static int mdev_mig_desc_fits(struct mdev_device *mdev,
+			      const struct migc_param *p,
+			      const struct migc_value *v)
 {
 	struct mdev_migration *mig = mdev->migration;
 	struct mdev_migration_values *vals;
@@ -471,9 +529,9 @@ static int desc_fits(struct mdev_device *mdev, const struct migc_param *p,
 	int ret;
 
 	lockdep_assert_held(&mig->lock);
-	vals = alloc_values();
+	vals = mdev_mig_alloc_values();
 	doc = kmalloc(MIGC_DOC_MAX, GFP_KERNEL);
-	ret = vals && doc ? read_values(mdev, vals) : -ENOMEM;
+	ret = vals && doc ? mdev_mig_read_values(mdev, vals) : -ENOMEM;
 	if (!ret) {
 		vals->v[p - mig->model->params] = *v;
 		ret = migc_desc_print(mig->model, vals->v, doc, MIGC_DOC_MAX);
@@ -485,35 +543,45 @@ static int desc_fits(struct mdev_device *mdev, const struct migc_param *p,
 }
 
 /* Apply @v to @p unless it is the current value. Caller holds mig->lock. */
-static int param_apply(struct mdev_device *mdev, const struct migc_param *p,
-		       const struct migc_value *v)
+static int mdev_mig_param_apply(struct mdev_device *mdev,
+				const struct migc_param *p,
+				const struct migc_value *v)
 {
 	struct mdev_migration *mig = mdev->migration;
 	int ret;
 
 	lockdep_assert_held(&mig->lock);
-	ret = param_is_current(mdev, p, v);
+	ret = mdev_mig_param_is_current(mdev, p, v);
 	if (ret)
 		return ret < 0 ? ret : 0;
-	ret = param_changeable(mig, p);
+	ret = mdev_mig_param_changeable(mig, p);
 	if (ret == -EPROTO)
 		dev_notice_ratelimited(mdev_dev(mdev),
 				       "migration parameter '%s' is readonly: only its current value can be written\n",
 				       p->name);
 	if (!ret)
-		ret = desc_fits(mdev, p, v);
+		ret = mdev_mig_desc_fits(mdev, p, v);
 	if (!ret)
 		ret = mig->ops->set(mdev, p, v);
 	return ret;
 }
 
-static ssize_t param_store(struct kobject *kobj, struct kobj_attribute *kattr,
-			   const char *buf, size_t count)
+/**
+ * mdev_migration_param_store - write one parameter as its params file does
+ * @mdev: the device
+ * @p: one of its model's parameters
+ * @buf: the value written
+ * @count: its length
+ *
+ * Return: @count, or -EINVAL (malformed), -EPROTO (not allowed, or another
+ * value of a readonly parameter), -EBUSY (not writable now), -ENODEV.
+ */
+VISIBLE_IF_KUNIT ssize_t mdev_migration_param_store(struct mdev_device *mdev,
+						    const struct migc_param *p,
+						    const char *buf,
+						    size_t count)
 {
-	struct mdev_migration_attr *a =
-		container_of(kattr, struct mdev_migration_attr, kattr);
-	struct mdev_migration *mig = a->mdev->migration;
-	const struct migc_param *p = a->param;
+	struct mdev_migration *mig = mdev->migration;
 	struct migc_value v;
 	char *sbuf = NULL;
 	int ret;
@@ -527,23 +595,46 @@ static ssize_t param_store(struct kobject *kobj, struct kobj_attribute *kattr,
 	if (ret)
 		goto out;
 	if (!migc_value_allowed(p, &v)) {
-		dev_notice_ratelimited(mdev_dev(a->mdev),
+		dev_notice_ratelimited(mdev_dev(mdev),
 				       "migration parameter '%s': value not allowed\n",
 				       p->name);
 		ret = -EPROTO;
 		goto out;
 	}
-	mutex_lock(&mig->lock);
-	ret = param_apply(a->mdev, p, &v);
+	ret = mdev_mig_lock_bound(mig);
+	if (ret)
+		goto out;
+	ret = mdev_mig_param_apply(mdev, p, &v);
 	mutex_unlock(&mig->lock);
 out:
 	kfree(sbuf);
 	return ret ? ret : count;
 }
+EXPORT_SYMBOL_IF_KUNIT(mdev_migration_param_store);
 
-static int create_params(struct mdev_device *mdev)
+static ssize_t mdev_mig_param_kshow(struct kobject *kobj,
+				    struct kobj_attribute *kattr, char *buf)
 {
-	struct mdev_migration *mig = mdev->migration;
+	struct mdev_migration_attr *a =
+		container_of(kattr, struct mdev_migration_attr, kattr);
+
+	return mdev_migration_param_show(a->mdev, a->param, buf);
+}
+
+static ssize_t mdev_mig_param_kstore(struct kobject *kobj,
+				     struct kobj_attribute *kattr,
+				     const char *buf, size_t count)
+{
+	struct mdev_migration_attr *a =
+		container_of(kattr, struct mdev_migration_attr, kattr);
+
+	return mdev_migration_param_store(a->mdev, a->param, buf, count);
+}
+
+/* The params/ group: one attribute per parameter, not yet in sysfs. */
+static int mdev_mig_init_params(struct mdev_device *mdev,
+				struct mdev_migration *mig)
+{
 	const struct migc_model *model = mig->model;
 	struct attribute **list;
 	unsigned int i;
@@ -553,6 +644,7 @@ static int create_params(struct mdev_device *mdev)
 	list = kcalloc(model->nr_params + 1, sizeof(*list), GFP_KERNEL);
 	if (!mig->attrs || !list) {
 		kfree(list);
+		kfree(mig->attrs);
 		return -ENOMEM;
 	}
 	for (i = 0; i < model->nr_params; i++) {
@@ -562,26 +654,51 @@ static int create_params(struct mdev_device *mdev)
 		sysfs_attr_init(&a->kattr.attr);
 		a->kattr.attr.name = p->name;
 		a->kattr.attr.mode = 0644;	/* writes are idempotent */
-		a->kattr.show = param_show;
-		a->kattr.store = param_store;
+		a->kattr.show = mdev_mig_param_kshow;
+		a->kattr.store = mdev_mig_param_kstore;
 		a->param = p;
 		a->mdev = mdev;
 		list[i] = &a->kattr.attr;
 	}
 	mig->params.name = "params";
 	mig->params.attrs = list;
-
-	mig->kobj = kobject_create_and_add("migration", &mdev->dev.kobj);
-	if (!mig->kobj)
-		return -ENOMEM;
-	return sysfs_create_group(mig->kobj, &mig->params);
+	return 0;
 }
 
-static void remove_files(struct mdev_migration *mig)
+/**
+ * mdev_migration_init - allocate a device's migration state
+ * @mdev: a device not yet added: its type is set, nothing else is visible
+ *
+ * Called before device_add(), so the state exists before the device can
+ * be found, bound or opened; freed by mdev_migration_free() from the
+ * device's release.
+ *
+ * Return: 0 (also when the type does not support migration) or -ENOMEM.
+ */
+int mdev_migration_init(struct mdev_device *mdev)
 {
-	kobject_put(mig->kobj);
-	mig->kobj = NULL;
+	struct mdev_type *mtype = mdev->type;
+	struct mdev_migration *mig;
+	int ret;
+
+	if (!mdev_migration_supported(mtype))
+		return 0;
+	mig = kzalloc(sizeof(*mig), GFP_KERNEL);
+	if (!mig)
+		return -ENOMEM;
+	mutex_init(&mig->lock);
+	mig->model = &mtype->migration_caps->models[0];
+	mig->ops = mtype->parent->mdev_driver->migration;
+	ret = mdev_mig_init_params(mdev, mig);
+	if (ret) {
+		mutex_destroy(&mig->lock);
+		kfree(mig);
+		return ret;
+	}
+	mdev->migration = mig;
+	return 0;
 }
+EXPORT_SYMBOL_IF_KUNIT(mdev_migration_init);
 
 /**
  * mdev_migration_free - free a device's migration state
@@ -597,63 +714,97 @@ void mdev_migration_free(struct mdev_device *mdev)
 
 	if (!mig)
 		return;
-	remove_files(mig);
+	WARN_ON_ONCE(mig->kobj);
 	kfree(mig->params.attrs);
 	kfree(mig->attrs);
 	mutex_destroy(&mig->lock);
 	kfree(mig);
 	mdev->migration = NULL;
 }
+EXPORT_SYMBOL_IF_KUNIT(mdev_migration_free);
 
 /**
- * mdev_migration_add - create a device's migration attributes
- * @mdev: a device whose driver is bound
+ * mdev_migration_add_dir - add migration/params/ under an added device
+ * @mdev: the device, added with its uevents suppressed
  *
- * Called before the write to ``create`` returns, so the files exist as
- * soon as a management tool looks for them.
+ * The caller sends KOBJ_ADD afterwards, so the files are there when udev
+ * and mdevctl see the device.
  *
  * Return: 0 (also when the type does not support migration) or -errno.
  */
-int mdev_migration_add(struct mdev_device *mdev)
+int mdev_migration_add_dir(struct mdev_device *mdev)
 {
-	struct mdev_type *mtype = mdev->type;
-	struct mdev_migration *mig;
+	struct mdev_migration *mig = mdev->migration;
 	int ret;
 
-	if (!mdev_migration_supported(mtype))
-		return 0;
-	mig = kzalloc(sizeof(*mig), GFP_KERNEL);
 	if (!mig)
+		return 0;
+	mig->kobj = kobject_create_and_add("migration", &mdev->dev.kobj);
+	if (!mig->kobj)
 		return -ENOMEM;
-	mutex_init(&mig->lock);
-	mig->model = &mtype->migration_caps->models[0];
-	mig->ops = mtype->parent->mdev_driver->migration;
-	mdev->migration = mig;
-
-	ret = create_params(mdev);
-	if (!ret)
-		ret = device_create_file(&mdev->dev, &dev_attr_migration_info);
+	ret = sysfs_create_group(mig->kobj, &mig->params);
 	if (ret)
-		mdev_migration_free(mdev);
+		mdev_migration_del_dir(mdev);
 	return ret;
 }
 
 /**
- * mdev_migration_remove - remove a device's migration attributes
- * @mdev: the device, its driver still bound
+ * mdev_migration_del_dir - remove migration/ before the device is deleted
+ * @mdev: the device
  *
- * Waits for running show() and store() calls; the state itself stays
- * until mdev_migration_free().
+ * Waits for running show() and store() calls. Safe to call twice.
  */
-void mdev_migration_remove(struct mdev_device *mdev)
+void mdev_migration_del_dir(struct mdev_device *mdev)
 {
-	if (!mdev->migration)
+	struct mdev_migration *mig = mdev->migration;
+
+	if (!mig || !mig->kobj)
 		return;
-	device_remove_file(&mdev->dev, &dev_attr_migration_info);
-	remove_files(mdev->migration);
+	kobject_del(mig->kobj);
+	kobject_put(mig->kobj);
+	mig->kobj = NULL;
 }
 
-static bool has_writable(const struct migc_model *model)
+/**
+ * mdev_migration_bind - a driver was bound: its callbacks may be called
+ * @mdev: the device
+ *
+ * A new driver instance starts with fresh parameter values, so the device
+ * counts as not yet opened and not migrating.
+ */
+void mdev_migration_bind(struct mdev_device *mdev)
+{
+	struct mdev_migration *mig = mdev->migration;
+
+	if (!mig)
+		return;
+	mutex_lock(&mig->lock);
+	mig->bound = true;
+	mig->opened = false;
+	mig->frozen = false;
+	mutex_unlock(&mig->lock);
+}
+EXPORT_SYMBOL_IF_KUNIT(mdev_migration_bind);
+
+/**
+ * mdev_migration_unbind - the driver is about to be unbound
+ * @mdev: the device
+ *
+ * Waits for a running callback; later file accesses get -ENODEV.
+ */
+void mdev_migration_unbind(struct mdev_device *mdev)
+{
+	struct mdev_migration *mig = mdev->migration;
+
+	if (!mig)
+		return;
+	mutex_lock(&mig->lock);
+	mig->bound = false;
+	mutex_unlock(&mig->lock);
+}
+EXPORT_SYMBOL_IF_KUNIT(mdev_migration_unbind);
+
+static bool mdev_mig_has_writable(const struct migc_model *model)
 {
 	unsigned int i;
 
@@ -664,7 +815,7 @@ static bool has_writable(const struct migc_model *model)
 }
 
 /* Parameters whose equality only the driver's check() compares. */
-static bool has_driver_compares(const struct migc_model *model)
+static bool mdev_mig_has_driver_compares(const struct migc_model *model)
 {
 	unsigned int i;
 
@@ -700,10 +851,11 @@ int mdev_migration_validate(struct mdev_parent *parent)
 		/* A device implements its type's one model. */
 		if (WARN_ON(migc_caps_validate(caps) || caps->nr_models != 1))
 			return -EINVAL;
-		if (WARN_ON(!ops->set && has_writable(&caps->models[0])))
+		if (WARN_ON(!ops->set &&
+			    mdev_mig_has_writable(&caps->models[0])))
 			return -EINVAL;
 		if (WARN_ON(!ops->check &&
-			    has_driver_compares(&caps->models[0])))
+			    mdev_mig_has_driver_compares(&caps->models[0])))
 			return -EINVAL;
 	}
 	return 0;
