@@ -30,7 +30,7 @@ x86_seed_config() {
 		cp "$objdir/.config" "$dest"
 		cat "$REPO/tools/testing/selftests/mdev/config" >> "$dest"
 	fi
-	sed -i -E '/^(# )?CONFIG_(MODULES|VFIO|SAMPLES|SAMPLE_VFIO_MDEV_[A-Z]*|KUNIT|MIGCOMPAT_KUNIT_TEST)[= ]/d' \
+	sed -i -E '/^(# )?CONFIG_(MODULES|VFIO|SAMPLES|SAMPLE_VFIO_MDEV_[A-Z]*|KUNIT|MIGCOMPAT_KUNIT_TEST|MDEV_MIGRATION_KUNIT_TEST)[= ]/d' \
 		"$dest"
 	cat >> "$dest" <<-EOC
 	CONFIG_MODULES=y
@@ -41,6 +41,7 @@ x86_seed_config() {
 	CONFIG_SAMPLE_VFIO_MDEV_MBOCHS=m
 	CONFIG_KUNIT=y
 	CONFIG_MIGCOMPAT_KUNIT_TEST=m
+	CONFIG_MDEV_MIGRATION_KUNIT_TEST=m
 	EOC
 }
 

@@ -20,8 +20,8 @@ struct mdev_migration_stream_hdr {
 	__le32 len;
 } __packed;
 
-#define HDR_LEN sizeof(struct mdev_migration_stream_hdr)
-static_assert(HDR_LEN + MIGC_DOC_MAX == MDEV_MIGRATION_STREAM_DESC_MAX);
+#define MDEV_MIG_HDR_LEN sizeof(struct mdev_migration_stream_hdr)
+static_assert(MDEV_MIG_HDR_LEN + MIGC_DOC_MAX == MDEV_MIGRATION_STREAM_DESC_MAX);
 
 /**
  * mdev_migration_stream_desc - the block a source puts first in its stream
@@ -39,7 +39,7 @@ void *mdev_migration_stream_desc(struct mdev_device *mdev, size_t *len)
 	struct mdev_migration_stream_hdr *hdr;
 	int ret;
 
-	hdr = kmalloc(HDR_LEN + MIGC_DOC_MAX, GFP_KERNEL);
+	hdr = kmalloc(MDEV_MIG_HDR_LEN + MIGC_DOC_MAX, GFP_KERNEL);
 	if (!hdr)
 		return ERR_PTR(-ENOMEM);
 	ret = mdev_migration_describe(mdev, (char *)(hdr + 1), MIGC_DOC_MAX);
@@ -51,13 +51,13 @@ void *mdev_migration_stream_desc(struct mdev_device *mdev, size_t *len)
 	hdr->version = cpu_to_le16(MDEV_MIGRATION_STREAM_VERSION);
 	hdr->reserved = 0;
 	hdr->len = cpu_to_le32(ret);
-	*len = HDR_LEN + ret;
+	*len = MDEV_MIG_HDR_LEN + ret;
 	return hdr;
 }
 EXPORT_SYMBOL_GPL(mdev_migration_stream_desc);
 
 /* The header arrived: is it a stream this kernel can read? */
-static int check_hdr(struct mdev_device *mdev,
+static int mdev_mig_check_hdr(struct mdev_device *mdev,
 		     struct mdev_migration_stream_in *in)
 {
 	const struct mdev_migration_stream_hdr *hdr = (const void *)in->buf;
@@ -76,20 +76,20 @@ static int check_hdr(struct mdev_device *mdev,
 				       le16_to_cpu(hdr->version), len);
 		return -EPROTO;
 	}
-	in->len = HDR_LEN + len;
+	in->len = MDEV_MIG_HDR_LEN + len;
 	return 0;
 }
 
-static int stream_in_step(struct mdev_device *mdev,
+static int mdev_mig_stream_in_step(struct mdev_device *mdev,
 			  struct mdev_migration_stream_in *in)
 {
 	int ret;
 
-	if (in->have == HDR_LEN && !in->len)
-		return check_hdr(mdev, in);
+	if (in->have == MDEV_MIG_HDR_LEN && !in->len)
+		return mdev_mig_check_hdr(mdev, in);
 	if (in->len && in->have == in->len) {
-		ret = mdev_migration_check(mdev, in->buf + HDR_LEN,
-					   in->len - HDR_LEN);
+		ret = mdev_migration_check(mdev, in->buf + MDEV_MIG_HDR_LEN,
+					   in->len - MDEV_MIG_HDR_LEN);
 		/* A description that does not parse is a foreign stream. */
 		return ret == -EINVAL ? -EPROTO : ret;
 	}
@@ -124,19 +124,19 @@ ssize_t mdev_migration_stream_in_write(struct mdev_device *mdev,
 	if (in->err)
 		return in->err;
 	if (!in->buf) {
-		in->buf = kmalloc(HDR_LEN + MIGC_DOC_MAX, GFP_KERNEL);
+		in->buf = kmalloc(MDEV_MIG_HDR_LEN + MIGC_DOC_MAX, GFP_KERNEL);
 		if (!in->buf)
 			return -ENOMEM;
 	}
 	while (done < len && !mdev_migration_stream_in_done(in)) {
-		size_t want = (in->len ? in->len : HDR_LEN) - in->have;
+		size_t want = (in->len ? in->len : MDEV_MIG_HDR_LEN) - in->have;
 		size_t n = min(want, len - done);
 
 		if (copy_from_user(in->buf + in->have, ubuf + done, n))
 			return -EFAULT;
 		in->have += n;
 		done += n;
-		ret = stream_in_step(mdev, in);
+		ret = mdev_mig_stream_in_step(mdev, in);
 		if (ret) {
 			in->err = ret;
 			return ret;

@@ -1,0 +1,568 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * KUnit tests of the mdev migration glue with a fake driver: the access
+ * classes and idempotent writes of migration/params/<name>, the freeze,
+ * the snapshot before every series of get() calls, the device check, and
+ * the reassembly of the description at the start of a migration stream
+ * in every split, with its final refusal.
+ */
+
+#include <kunit/test.h>
+#include <kunit/visibility.h>
+#include <linux/mdev.h>
+#include <linux/mdev_migration.h>
+#include <linux/mman.h>
+#include <linux/slab.h>
+#include <linux/uaccess.h>
+#include <asm/byteorder.h>
+
+#include "mdev_private.h"
+
+MODULE_IMPORT_NS(EXPORTED_FOR_KUNIT_TESTING);
+
+enum { FAKE_PORTS, FAKE_TURBO, FAKE_SERIAL, FAKE_NR_PARAMS };
+
+static const struct migc_range fake_ports_ranges[] = { { 1, 4 } };
+
+static const struct migc_param fake_params[FAKE_NR_PARAMS] = {
+	[FAKE_PORTS] = {
+		.name = "ports", .type = MIGC_INT, .access = MIGC_CREATE,
+		.init_value = MIGC_INT_VALUE(2),
+		.nr_allowed = 1, .ranges = fake_ports_ranges,
+	},
+	[FAKE_TURBO] = {
+		.name = "turbo", .type = MIGC_BOOL, .access = MIGC_RUNTIME,
+		.init_value = MIGC_BOOL_VALUE(true),
+		.has_off = true, .off_value = MIGC_BOOL_VALUE(false),
+	},
+	[FAKE_SERIAL] = {
+		.name = "serial", .type = MIGC_STR, .access = MIGC_READONLY,
+		.init_value = MIGC_STR_VALUE("sn-1"),
+	},
+};
+
+static const struct migc_model fake_model = {
+	.name = "kunit.example/fake",
+	.params = fake_params,
+	.nr_params = FAKE_NR_PARAMS,
+};
+
+static const struct migc_caps fake_caps = {
+	.models = &fake_model,
+	.nr_models = 1,
+};
+
+/**
+ * struct mdev_mig_fake - a fake mdev device and its driver's state
+ * @parent: the fake parent
+ * @driver: the fake driver, with the callbacks below
+ * @type: the fake type
+ * @mdev: the device
+ * @ports: current value of "ports"
+ * @turbo: current value of "turbo"
+ * @serial: current value of "serial"
+ * @fresh: get() calls left from the last snapshot()
+ * @unsnapshotted: get() calls without a snapshot() before them
+ * @snapshots: snapshot() calls
+ * @sets: set() calls
+ * @check_ret: what check() returns
+ */
+struct mdev_mig_fake {
+	struct mdev_parent parent;
+	struct mdev_driver driver;
+	struct mdev_type type;
+	struct mdev_device mdev;
+	s64 ports;
+	bool turbo;
+	char serial[16];
+	unsigned int fresh;
+	unsigned int unsnapshotted;
+	unsigned int snapshots;
+	unsigned int sets;
+	int check_ret;
+};
+
+static struct mdev_mig_fake *to_fake(struct mdev_device *mdev)
+{
+	return container_of(mdev, struct mdev_mig_fake, mdev);
+}
+
+static int fake_snapshot(struct mdev_device *mdev)
+{
+	struct mdev_mig_fake *f = to_fake(mdev);
+
+	f->snapshots++;
+	f->fresh = FAKE_NR_PARAMS;
+	return 0;
+}
+
+static int fake_get(struct mdev_device *mdev, const struct migc_param *p,
+		    struct migc_value *v)
+{
+	struct mdev_mig_fake *f = to_fake(mdev);
+
+	if (f->fresh)
+		f->fresh--;
+	else
+		f->unsnapshotted++;
+	v->type = p->type;
+	switch (p - fake_params) {
+	case FAKE_PORTS:
+		v->i = f->ports;
+		break;
+	case FAKE_TURBO:
+		v->b = f->turbo;
+		break;
+	default:
+		v->s = f->serial;
+		break;
+	}
+	return 0;
+}
+
+static int fake_set(struct mdev_device *mdev, const struct migc_param *p,
+		    const struct migc_value *v)
+{
+	struct mdev_mig_fake *f = to_fake(mdev);
+
+	f->sets++;
+	if (p - fake_params == FAKE_PORTS)
+		f->ports = v->i;
+	else if (p - fake_params == FAKE_TURBO)
+		f->turbo = v->b;
+	else
+		return -EIO;	/* the core never sets a readonly parameter */
+	return 0;
+}
+
+static int fake_check(struct mdev_device *mdev, const struct migc_desc *src,
+		      struct migc_reason *why)
+{
+	return to_fake(mdev)->check_ret;
+}
+
+static const struct mdev_migration_ops fake_ops = {
+	.get = fake_get,
+	.set = fake_set,
+	.check = fake_check,
+	.snapshot = fake_snapshot,
+};
+
+/* A bound fake device with the initial values, freed after the test. */
+static struct mdev_mig_fake *fake_new(struct kunit *test)
+{
+	struct mdev_mig_fake *f;
+
+	f = kunit_kzalloc(test, sizeof(*f), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, f);
+	f->driver.migration = &fake_ops;
+	f->parent.mdev_driver = &f->driver;
+	f->type.parent = &f->parent;
+	f->type.migration_caps = &fake_caps;
+	f->mdev.type = &f->type;
+	f->mdev.dev.init_name = "kunit-mdev";
+	f->ports = 2;
+	f->turbo = true;
+	strscpy(f->serial, "sn-1");
+	KUNIT_ASSERT_EQ(test, mdev_migration_init(&f->mdev), 0);
+	KUNIT_ASSERT_NOT_NULL(test, f->mdev.migration);
+	mdev_migration_bind(&f->mdev);
+	return f;
+}
+
+/* Every get() followed a snapshot(); then free the state. */
+static void fake_done(struct kunit *test, struct mdev_mig_fake *f)
+{
+	KUNIT_EXPECT_EQ(test, f->unsnapshotted, 0);
+	mdev_migration_unbind(&f->mdev);
+	mdev_migration_free(&f->mdev);
+}
+
+static ssize_t fake_write(struct mdev_mig_fake *f, int idx, const char *val)
+{
+	return mdev_migration_param_store(&f->mdev, &fake_params[idx], val,
+					  strlen(val));
+}
+
+/* The params file of @idx, as cat shows it, in a buffer of the test. */
+static const char *fake_read(struct kunit *test, struct mdev_mig_fake *f,
+			     int idx)
+{
+	char *buf = kunit_kzalloc(test, PAGE_SIZE, GFP_KERNEL);
+	ssize_t ret;
+
+	KUNIT_ASSERT_NOT_NULL(test, buf);
+	ret = mdev_migration_param_show(&f->mdev, &fake_params[idx], buf);
+	if (ret < 0)
+		return kunit_kasprintf(test, GFP_KERNEL, "error %zd", ret);
+	return buf;
+}
+
+static void mdev_mig_test_create_param(struct kunit *test)
+{
+	struct mdev_mig_fake *f = fake_new(test);
+
+	KUNIT_EXPECT_EQ(test, fake_write(f, FAKE_PORTS, "3"), 1);
+	KUNIT_EXPECT_STREQ(test, fake_read(test, f, FAKE_PORTS), "3\n");
+	KUNIT_EXPECT_EQ(test, f->sets, 1);
+
+	mdev_migration_opened(&f->mdev);
+	KUNIT_EXPECT_EQ(test, fake_write(f, FAKE_PORTS, "4\n"), -EBUSY);
+	KUNIT_EXPECT_STREQ(test, fake_read(test, f, FAKE_PORTS), "3\n");
+	/* The current value is always accepted, and nothing is set. */
+	KUNIT_EXPECT_EQ(test, fake_write(f, FAKE_PORTS, "3\n"), 2);
+	KUNIT_EXPECT_EQ(test, f->sets, 1);
+	KUNIT_EXPECT_EQ(test, fake_write(f, FAKE_PORTS, "1"), -EBUSY);
+	KUNIT_EXPECT_STREQ(test, fake_read(test, f, FAKE_PORTS), "3\n");
+	fake_done(test, f);
+}
+
+static void mdev_mig_test_runtime_param(struct kunit *test)
+{
+	struct mdev_mig_fake *f = fake_new(test);
+
+	mdev_migration_opened(&f->mdev);
+	KUNIT_EXPECT_EQ(test, fake_write(f, FAKE_TURBO, "off"), 3);
+	KUNIT_EXPECT_STREQ(test, fake_read(test, f, FAKE_TURBO), "false\n");
+
+	mdev_migration_freeze(&f->mdev, true);
+	KUNIT_EXPECT_EQ(test, fake_write(f, FAKE_TURBO, "true"), -EBUSY);
+	KUNIT_EXPECT_STREQ(test, fake_read(test, f, FAKE_TURBO), "false\n");
+	/* Any spelling of the current value is the current value. */
+	KUNIT_EXPECT_EQ(test, fake_write(f, FAKE_TURBO, "0"), 1);
+	KUNIT_EXPECT_EQ(test, fake_write(f, FAKE_TURBO, "false"), 5);
+	KUNIT_EXPECT_EQ(test, f->sets, 1);
+
+	mdev_migration_freeze(&f->mdev, false);
+	KUNIT_EXPECT_EQ(test, fake_write(f, FAKE_TURBO, "y"), 1);
+	KUNIT_EXPECT_STREQ(test, fake_read(test, f, FAKE_TURBO), "true\n");
+	KUNIT_EXPECT_EQ(test, f->sets, 2);
+	fake_done(test, f);
+}
+
+static void mdev_mig_test_readonly_param(struct kunit *test)
+{
+	struct mdev_mig_fake *f = fake_new(test);
+
+	KUNIT_EXPECT_EQ(test, fake_write(f, FAKE_SERIAL, "sn-2"), -EPROTO);
+	KUNIT_EXPECT_STREQ(test, fake_read(test, f, FAKE_SERIAL), "sn-1\n");
+	KUNIT_EXPECT_EQ(test, fake_write(f, FAKE_SERIAL, "sn-1\n"), 5);
+	mdev_migration_opened(&f->mdev);
+	mdev_migration_freeze(&f->mdev, true);
+	KUNIT_EXPECT_EQ(test, fake_write(f, FAKE_SERIAL, "sn-1"), 4);
+	KUNIT_EXPECT_EQ(test, fake_write(f, FAKE_SERIAL, "sn-3"), -EPROTO);
+	KUNIT_EXPECT_STREQ(test, fake_read(test, f, FAKE_SERIAL), "sn-1\n");
+	KUNIT_EXPECT_EQ(test, f->sets, 0);
+	fake_done(test, f);
+}
+
+static void mdev_mig_test_bad_values(struct kunit *test)
+{
+	struct mdev_mig_fake *f = fake_new(test);
+
+	/* Outside allowed_values: EPROTO; not a value: EINVAL. */
+	KUNIT_EXPECT_EQ(test, fake_write(f, FAKE_PORTS, "5"), -EPROTO);
+	KUNIT_EXPECT_EQ(test, fake_write(f, FAKE_PORTS, "two"), -EINVAL);
+	KUNIT_EXPECT_EQ(test, fake_write(f, FAKE_PORTS, ""), -EINVAL);
+	KUNIT_EXPECT_EQ(test, fake_write(f, FAKE_TURBO, "maybe"), -EINVAL);
+	KUNIT_EXPECT_STREQ(test, fake_read(test, f, FAKE_PORTS), "2\n");
+	KUNIT_EXPECT_STREQ(test, fake_read(test, f, FAKE_TURBO), "true\n");
+	KUNIT_EXPECT_EQ(test, f->sets, 0);
+	fake_done(test, f);
+}
+
+/* Unbound, the files reach no driver; a new bind starts afresh. */
+static void mdev_mig_test_unbound(struct kunit *test)
+{
+	struct mdev_mig_fake *f = fake_new(test);
+	char buf[128];
+	unsigned int snapshots;
+	int len;
+
+	len = mdev_migration_describe(&f->mdev, buf, sizeof(buf));
+	KUNIT_ASSERT_GT(test, len, 0);
+	mdev_migration_opened(&f->mdev);
+	mdev_migration_freeze(&f->mdev, true);
+	mdev_migration_unbind(&f->mdev);
+	snapshots = f->snapshots;
+	KUNIT_EXPECT_STREQ(test, fake_read(test, f, FAKE_PORTS), "error -19");
+	KUNIT_EXPECT_EQ(test, fake_write(f, FAKE_PORTS, "2"), -ENODEV);
+	KUNIT_EXPECT_EQ(test, mdev_migration_check(&f->mdev, buf, len),
+			-ENODEV);
+	KUNIT_EXPECT_EQ(test, mdev_migration_describe(&f->mdev, buf,
+						      sizeof(buf)), -ENODEV);
+	KUNIT_EXPECT_EQ(test, f->snapshots, snapshots);
+
+	mdev_migration_bind(&f->mdev);
+	KUNIT_EXPECT_EQ(test, fake_write(f, FAKE_PORTS, "1"), 1);
+	KUNIT_EXPECT_EQ(test, fake_write(f, FAKE_TURBO, "0"), 1);
+	fake_done(test, f);
+}
+
+/* A description is one snapshot: one snapshot() and then every get(). */
+static void mdev_mig_test_snapshot(struct kunit *test)
+{
+	struct mdev_mig_fake *f = fake_new(test);
+	char buf[256];
+	unsigned int snapshots = f->snapshots;
+	int len;
+
+	len = mdev_migration_describe(&f->mdev, buf, sizeof(buf));
+	KUNIT_ASSERT_GT(test, len, 0);
+	KUNIT_EXPECT_EQ(test, f->snapshots, snapshots + 1);
+	KUNIT_EXPECT_STREQ(test, buf,
+			   "{\"model\": \"kunit.example/fake\", \"params\": {\"ports\": 2, \"turbo\": true, \"serial\": \"sn-1\"}}\n");
+	KUNIT_EXPECT_EQ(test, mdev_migration_describe(&f->mdev, buf, 10),
+			-E2BIG);
+	fake_done(test, f);
+}
+
+static void mdev_mig_test_check(struct kunit *test)
+{
+	struct mdev_mig_fake *src = fake_new(test), *dst = fake_new(test);
+	char buf[256];
+	int len;
+
+	len = mdev_migration_describe(&src->mdev, buf, sizeof(buf));
+	KUNIT_ASSERT_GT(test, len, 0);
+	KUNIT_EXPECT_EQ(test, mdev_migration_check(&dst->mdev, buf, len), 0);
+
+	KUNIT_ASSERT_EQ(test, fake_write(dst, FAKE_PORTS, "3"), 1);
+	KUNIT_EXPECT_EQ(test, mdev_migration_check(&dst->mdev, buf, len),
+			-EPROTO);
+	KUNIT_ASSERT_EQ(test, fake_write(dst, FAKE_PORTS, "2"), 1);
+
+	dst->check_ret = -EPROTO;
+	KUNIT_EXPECT_EQ(test, mdev_migration_check(&dst->mdev, buf, len),
+			-EPROTO);
+	dst->check_ret = 0;
+	KUNIT_EXPECT_EQ(test, mdev_migration_check(&dst->mdev, buf, len - 3),
+			-EINVAL);
+	/* A source without "turbo" predates it: only off on the destination. */
+	len = scnprintf(buf, sizeof(buf),
+			"{\"model\": \"kunit.example/fake\", \"params\": {\"ports\": 2, \"serial\": \"sn-1\"}}");
+	KUNIT_EXPECT_EQ(test, mdev_migration_check(&dst->mdev, buf, len),
+			-EPROTO);
+	KUNIT_ASSERT_EQ(test, fake_write(dst, FAKE_TURBO, "false"), 5);
+	KUNIT_EXPECT_EQ(test, mdev_migration_check(&dst->mdev, buf, len), 0);
+	fake_done(test, src);
+	fake_done(test, dst);
+}
+
+/* The stream's description block, in user memory, with @extra bytes after. */
+struct fake_stream {
+	char __user *ubuf;
+	size_t len;
+};
+
+static void fake_stream_put(struct kunit *test, struct fake_stream *s,
+			    const void *block, size_t len, size_t extra)
+{
+	unsigned long addr;
+
+	addr = kunit_vm_mmap(test, NULL, 0, len + extra + 1,
+			     PROT_READ | PROT_WRITE, MAP_ANONYMOUS | MAP_PRIVATE,
+			     0);
+	KUNIT_ASSERT_FALSE(test, IS_ERR_VALUE(addr));
+	s->ubuf = (char __user *)addr;
+	s->len = len;
+	KUNIT_ASSERT_EQ(test, copy_to_user(s->ubuf, block, len), 0);
+	KUNIT_ASSERT_EQ(test, clear_user(s->ubuf + len, extra + 1), 0);
+}
+
+static void fake_stream_of(struct kunit *test, struct mdev_mig_fake *src,
+			   struct fake_stream *s, size_t extra)
+{
+	size_t len;
+	void *block = mdev_migration_stream_desc(&src->mdev, &len);
+
+	KUNIT_ASSERT_FALSE(test, IS_ERR(block));
+	KUNIT_EXPECT_EQ(test, le32_to_cpup((const __le32 *)block),
+			MDEV_MIGRATION_STREAM_MAGIC);
+	fake_stream_put(test, s, block, len, extra);
+	kfree(block);
+}
+
+/*
+ * Feed @s in pieces of @first bytes and then @step bytes, with 5 bytes of
+ * device state after the block: the description must take exactly its
+ * own bytes, and nothing more once accepted. Return the first error.
+ */
+static int fake_feed(struct kunit *test, struct mdev_mig_fake *dst,
+		     const struct fake_stream *s, size_t first, size_t step)
+{
+	struct mdev_migration_stream_in in = {};
+	size_t off = 0, total = s->len + 5;
+	ssize_t n;
+	int ret = 0;
+
+	while (off < total && !mdev_migration_stream_in_done(&in)) {
+		size_t want = min(off ? step : first, total - off);
+
+		n = mdev_migration_stream_in_write(&dst->mdev, &in,
+						   s->ubuf + off, want);
+		if (n < 0) {
+			ret = n;
+			break;
+		}
+		KUNIT_EXPECT_LE(test, n, want);
+		off += n;
+		if (n < want)	/* the rest is device state */
+			break;
+	}
+	if (!ret) {
+		KUNIT_EXPECT_TRUE(test, mdev_migration_stream_in_done(&in));
+		KUNIT_EXPECT_EQ(test, off, s->len);
+		n = mdev_migration_stream_in_write(&dst->mdev, &in,
+						   s->ubuf + off, 5);
+		KUNIT_EXPECT_EQ(test, n, 0);
+	}
+	mdev_migration_stream_in_free(&in);
+	return ret;
+}
+
+static void mdev_mig_test_stream_splits(struct kunit *test)
+{
+	struct mdev_mig_fake *src = fake_new(test), *dst = fake_new(test);
+	struct fake_stream s;
+	size_t i;
+
+	fake_stream_of(test, src, &s, 5);
+	for (i = 1; i <= s.len + 5; i++)
+		KUNIT_EXPECT_EQ_MSG(test, fake_feed(test, dst, &s, i, i), 0,
+				    "pieces of %zu bytes", i);
+	for (i = 1; i < s.len; i++)
+		KUNIT_EXPECT_EQ_MSG(test, fake_feed(test, dst, &s, i, s.len),
+				    0, "split at %zu", i);
+	fake_done(test, src);
+	fake_done(test, dst);
+}
+
+/* A refused description is final for the stream, whatever comes next. */
+static void mdev_mig_test_stream_refusal(struct kunit *test)
+{
+	struct mdev_mig_fake *src = fake_new(test), *dst = fake_new(test);
+	struct mdev_migration_stream_in in = {};
+	struct fake_stream s;
+	ssize_t n;
+	size_t i;
+
+	fake_stream_of(test, src, &s, 0);
+	KUNIT_ASSERT_EQ(test, fake_write(dst, FAKE_PORTS, "4"), 1);
+	for (i = 1; i <= s.len; i++)
+		KUNIT_EXPECT_EQ_MSG(test, fake_feed(test, dst, &s, i, i),
+				    -EPROTO, "pieces of %zu bytes", i);
+
+	n = mdev_migration_stream_in_write(&dst->mdev, &in, s.ubuf, s.len);
+	KUNIT_EXPECT_EQ(test, n, -EPROTO);
+	KUNIT_ASSERT_EQ(test, fake_write(dst, FAKE_PORTS, "2"), 1);
+	/* The device would accept it now, but this stream stays refused. */
+	n = mdev_migration_stream_in_write(&dst->mdev, &in, s.ubuf, s.len);
+	KUNIT_EXPECT_EQ(test, n, -EPROTO);
+	n = mdev_migration_stream_in_write(&dst->mdev, &in, s.ubuf, 1);
+	KUNIT_EXPECT_EQ(test, n, -EPROTO);
+	KUNIT_EXPECT_FALSE(test, mdev_migration_stream_in_done(&in));
+	mdev_migration_stream_in_free(&in);
+	/* A new stream is judged afresh. */
+	KUNIT_EXPECT_EQ(test, fake_feed(test, dst, &s, s.len, s.len), 0);
+	fake_done(test, src);
+	fake_done(test, dst);
+}
+
+struct fake_hdr {
+	__le32 magic;
+	__le16 version;
+	__le16 reserved;
+	__le32 len;
+} __packed;
+
+/* Feed a header (and @doc) built from the fields given. */
+static ssize_t fake_feed_hdr(struct kunit *test, struct mdev_mig_fake *dst,
+			     u32 magic, u16 version, u16 reserved, u32 len,
+			     const char *doc, size_t feed)
+{
+	struct mdev_migration_stream_in in = {};
+	size_t dlen = doc ? strlen(doc) : 0;
+	struct fake_stream s;
+	struct fake_hdr *h;
+	ssize_t ret;
+
+	h = kunit_kzalloc(test, sizeof(*h) + dlen, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, h);
+	h->magic = cpu_to_le32(magic);
+	h->version = cpu_to_le16(version);
+	h->reserved = cpu_to_le16(reserved);
+	h->len = cpu_to_le32(len);
+	if (dlen)
+		memcpy(h + 1, doc, dlen);
+	fake_stream_put(test, &s, h, sizeof(*h) + dlen, 0);
+	ret = mdev_migration_stream_in_write(&dst->mdev, &in, s.ubuf,
+					     min(feed, s.len));
+	if (ret >= 0)
+		KUNIT_EXPECT_FALSE(test, mdev_migration_stream_in_done(&in));
+	mdev_migration_stream_in_free(&in);
+	return ret;
+}
+
+static void mdev_mig_test_stream_headers(struct kunit *test)
+{
+	struct mdev_mig_fake *dst = fake_new(test);
+	const u32 m = MDEV_MIGRATION_STREAM_MAGIC;
+	const u16 v = MDEV_MIGRATION_STREAM_VERSION;
+	const char *doc = "{\"model\": \"kunit.example/fake\", \"params\": {}}";
+	u32 dl = strlen(doc);
+
+	/* Truncated: a header or a description still incomplete. */
+	KUNIT_EXPECT_EQ(test, fake_feed_hdr(test, dst, m, v, 0, dl, doc, 11),
+			11);
+	KUNIT_EXPECT_EQ(test, fake_feed_hdr(test, dst, m, v, 0, dl, doc,
+					    12 + dl - 1), 12 + dl - 1);
+	/* Foreign or unknown framing. */
+	KUNIT_EXPECT_EQ(test, fake_feed_hdr(test, dst, ~m, v, 0, dl, doc, 64),
+			-EPROTO);
+	KUNIT_EXPECT_EQ(test, fake_feed_hdr(test, dst, m, v + 1, 0, dl, doc,
+					    64), -EPROTO);
+	KUNIT_EXPECT_EQ(test, fake_feed_hdr(test, dst, m, v, 1, dl, doc, 64),
+			-EPROTO);
+	/* Oversize and empty descriptions are refused at the header. */
+	KUNIT_EXPECT_EQ(test, fake_feed_hdr(test, dst, m, v, 0, MIGC_DOC_MAX + 1,
+					    NULL, 12), -EPROTO);
+	KUNIT_EXPECT_EQ(test, fake_feed_hdr(test, dst, m, v, 0, U32_MAX, NULL,
+					    12), -EPROTO);
+	KUNIT_EXPECT_EQ(test, fake_feed_hdr(test, dst, m, v, 0, 0, NULL, 12),
+			-EPROTO);
+	/* The largest length is taken, and waits for its bytes. */
+	KUNIT_EXPECT_EQ(test, fake_feed_hdr(test, dst, m, v, 0, MIGC_DOC_MAX,
+					    NULL, 12), 12);
+	/* A description that does not parse is a foreign stream. */
+	KUNIT_EXPECT_EQ(test, fake_feed_hdr(test, dst, m, v, 0, 3, "{x}", 64),
+			-EPROTO);
+	/* A well-formed one this device cannot accept: refused too. */
+	KUNIT_EXPECT_EQ(test, fake_feed_hdr(test, dst, m, v, 0, dl, doc, 64),
+			-EPROTO);
+	fake_done(test, dst);
+}
+
+static struct kunit_case mdev_migration_test_cases[] = {
+	KUNIT_CASE(mdev_mig_test_create_param),
+	KUNIT_CASE(mdev_mig_test_runtime_param),
+	KUNIT_CASE(mdev_mig_test_readonly_param),
+	KUNIT_CASE(mdev_mig_test_bad_values),
+	KUNIT_CASE(mdev_mig_test_unbound),
+	KUNIT_CASE(mdev_mig_test_snapshot),
+	KUNIT_CASE(mdev_mig_test_check),
+	KUNIT_CASE(mdev_mig_test_stream_splits),
+	KUNIT_CASE(mdev_mig_test_stream_refusal),
+	KUNIT_CASE(mdev_mig_test_stream_headers),
+	{}
+};
+
+static struct kunit_suite mdev_migration_test_suite = {
+	.name = "mdev_migration",
+	.test_cases = mdev_migration_test_cases,
+};
+
+kunit_test_suite(mdev_migration_test_suite);
+
+MODULE_DESCRIPTION("KUnit tests of the mdev migration sysfs glue and stream");
+MODULE_LICENSE("GPL");
