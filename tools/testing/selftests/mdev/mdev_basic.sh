@@ -17,7 +17,7 @@ expect_eq "mtty-2 device_api" "vfio-pci" "$(cat "$T2/device_api")"
 avail=$(cat "$T2/available_instances")
 
 u=$(mdev_create mtty 2)
-check "create makes the device" test -d "$MDEV_DEVICES/$u"
+check "create makes the device" test -n "$u" -a -d "$MDEV_DEVICES/$u"
 expect_eq "device links to its type" "$(readlink -f "$T2")" \
 	"$(readlink -f "$MDEV_DEVICES/$u/mdev_type")"
 expect_eq "available_instances drops by one" \

@@ -166,6 +166,20 @@ has() {
 	fi
 }
 
+# has_src_restored NAME: after a failed or aborted migration, the last
+# mig_client run put the source back to RUNNING and read it back so.
+has_src_restored() {
+	local last
+	last=$(grep '^src: state ' <<< "$OUT" | tail -n 1)
+	if grep -qx 'src: back to RUNNING' <<< "$OUT" &&
+	   [ "$last" = "src: state RUNNING" ]; then
+		ktap_test_pass "$1"
+	else
+		ktap_print_msg "$1: source not restored (last: '$last')"
+		ktap_test_fail "$1"
+	fi
+}
+
 # What the VM runner (and a human) calls a kernel splat.
 KMSG_SPLAT='BUG:|WARNING:|KASAN|UBSAN|Oops|general protection|Kernel panic'
 KMSG_SPLAT+='|possible (circular|recursive) locking|inconsistent lock state'
@@ -175,6 +189,11 @@ KMSG_SPLAT+='|lock held when returning|unreferenced object|Call Trace'
 # check_kmsg_clean DESCRIPTION: no splat in the kernel log since the mark.
 check_kmsg_clean() {
 	local splat
+	if ! dmesg > /dev/null; then
+		ktap_print_msg "$1: cannot read the kernel log"
+		ktap_test_fail "$1"
+		return
+	fi
 	splat=$(kmsg_since_mark | grep -E -A20 "$KMSG_SPLAT" | head -n 60)
 	if [ -z "$splat" ]; then
 		ktap_test_pass "$1"

@@ -44,7 +44,7 @@ MDEV_CREATED+=("$u")
 ktap_print_msg "$(tr '\n' ';' <<< "$out")"
 expect_eq "the add uevent is for the new device" "$u" \
 	"$(sed -n 's#^devpath .*/##p' <<< "$out")"
-expect_eq "every migration file is present when add is sent" 0 "$rc"
+expect_eq "every migration file is there when the add uevent is handled" 0 "$rc"
 expect_eq "... and the handler saw ${#files[@]} of them" "${#files[@]}" \
 	"$(grep -c '^present ' <<< "$out")"
 

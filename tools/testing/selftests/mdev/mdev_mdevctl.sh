@@ -18,7 +18,7 @@ if [ ! -e "$(mdev_type_dir mtty 2)/migration_info.json" ]; then
 	ktap_skip_all "mtty without migration_info.json"
 	exit "$KSFT_SKIP"
 fi
-ktap_set_plan 10
+ktap_set_plan 11
 
 U=$(cat /proc/sys/kernel/random/uuid)
 V=$(cat /proc/sys/kernel/random/uuid)
@@ -54,6 +54,8 @@ check "mdevctl start with fifo-size 64 fails and leaves no device" \
 S=$(mdev_create mtty 2)
 echo 8 > "$MDEV_DEVICES/$S/migration/params/fifo-size"
 DESC=$(cat "$MDEV_DEVICES/$S/migration_info.json")
+expect_eq "the source's description carries fifo-size 8 and nr-ports 2" "8 2" \
+	"$(jq -r '"\(.params["fifo-size"]) \(.params["nr-ports"])"' <<< "$DESC")"
 mdevctl define -u "$V" -p mtty -t mtty-2
 jq -r '.params | to_entries[] | "\(.key) \(.value)"' <<< "$DESC" |
 while read -r k v; do

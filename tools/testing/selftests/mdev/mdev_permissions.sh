@@ -37,7 +37,8 @@ for t in "$MDEV_CLASS"/{mtty,mdpy}/mdev_supported_types/*; do
 		ktap_print_msg "no $name device left to make"
 		continue
 	fi
-	u=$(mdev_create "$parent" "${name#"$parent"-}") || continue
+	u=$(mdev_create "$parent" "${name#"$parent"-}") ||
+		ktap_exit_fail_msg "cannot make a $name device"
 	D=$MDEV_DEVICES/$u
 	desc=$(cat "$D/migration_info.json")
 	caps=$(cat "$t/migration_info.json")
@@ -55,6 +56,9 @@ for t in "$MDEV_CLASS"/{mtty,mdpy}/mdev_supported_types/*; do
 	done
 done
 
+# mtty's nr-ports and mdpy's geometry are readonly: none found means the
+# test lost its readonly cases.
+[ "$nr_readonly" -gt 0 ] || ktap_exit_fail_msg "no readonly parameter found"
 ktap_set_plan $((${#FILES[@]} * 2 + nr_readonly))
 
 # As the non-root user, in one process: every file's content, then what a

@@ -30,7 +30,7 @@ if [ ! -e "$(mdev_type_dir mdpy vga)/migration_info.json" ]; then
 	exit "$KSFT_SKIP"
 fi
 # Scenarios and their number of results (per driver, but the first).
-declare -A RESULTS=([frozen_while_paused]=3 [running_unix]=4 [paused_file]=5
+declare -A RESULTS=([frozen_while_paused]=4 [running_unix]=4 [paused_file]=5
 		   [incompatible]=7 [cancelled]=6)
 ALL="frozen_while_paused running_unix paused_file incompatible cancelled"
 SCENARIOS=${MDEV_QEMU_SCENARIOS:-$ALL}
@@ -214,6 +214,7 @@ paused_file() {
 	report "$drv paused, file"
 	check "$drv: ... vfio.transferred > 0" transferred_ok
 	qemu_stop src
+	MIG_STATUS=
 	qemu_start dst "$d" -incoming defer &&
 	qmp dst migrate-incoming "{\"uri\": \"file:$img\"}" && migrate_wait dst
 	expect_eq "$drv: ... loaded from the file" completed "$MIG_STATUS"
@@ -300,6 +301,11 @@ cancelled() {
 	remove_all "$s" "$d" "$g"
 }
 
+# start_paused UUID: the source VM with that device, paused.
+start_paused() {
+	qemu_start src "$1" && qmp src stop
+}
+
 # 5. A paused VM's device is out of RUNNING (QEMU stops it), so its
 # runtime parameters are frozen until the VM runs again.
 frozen_while_paused() {
@@ -307,7 +313,7 @@ frozen_while_paused() {
 
 	s=$(new_mdev mtty) || return 1
 	p=$MDEV_DEVICES/$s/migration/params/fifo-state
-	qemu_start src "$s" && qmp src stop
+	check "mtty: a VM started and paused" start_paused "$s"
 	expect_write "mtty: a paused VM's runtime parameter is frozen" \
 		"$p" false EBUSY "$p"
 	qmp src cont

@@ -36,7 +36,8 @@ for t in "$MDEV_CLASS"/{mtty,mdpy}/mdev_supported_types/*; do
 		ktap_print_msg "no ${t##*/} device left to make: its type only"
 		continue
 	fi
-	u=$(mdev_create "${parent##*/}" "${t##*/"${parent##*/}"-}") || continue
+	u=$(mdev_create "${parent##*/}" "${t##*/"${parent##*/}"-}") ||
+		ktap_exit_fail_msg "cannot make a ${t##*/} device"
 	DEVS+=("$u")
 	DEV_OF[${t##*/}]=$u
 	nr=$((nr + 1 + $(ls "$MDEV_DEVICES/$u/migration/params" | wc -l)))
@@ -59,6 +60,8 @@ save_stream() {
 save_stream mtty 2 "$(mdev_create mtty 2)"
 [ -n "${DEV_OF[mdpy-vga]}" ] && save_stream mdpy vga "${DEV_OF[mdpy-vga]}"
 
+[ ${#STREAMS[@]} = 4 ] ||
+	ktap_exit_fail_msg "an mtty-2 and an mdpy-vga stream were not both saved"
 ktap_set_plan $((nr + ${#STREAMS[@]} / 2 + 6))
 
 # The first device (mtty-1) was opened once: its fifo-size is fixed.

@@ -1354,7 +1354,9 @@ static int print_usage(void)
 
 static void report(struct target *t, const char *unit)
 {
-	printf("%s %s: %lu %s, %lu taken\n", t->fails ? "FAIL" : "PASS",
+	/* A target never written was not tested. */
+	printf("%s %s: %lu %s, %lu taken\n",
+	       t->fails || !t->writes ? "FAIL" : "PASS",
 	       t->name, t->writes, unit, t->taken);
 }
 
