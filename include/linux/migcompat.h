@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * Migration compatibility engine: device models, typed migration
- * parameters, a strict bounded JSON parser and printer for the two
- * document kinds (capabilities and description) and the compatibility
- * rules.
+ * parameters, a printer of the two document kinds (capabilities and
+ * description), a strict bounded JSON parser of descriptions and the
+ * compatibility rules.
  *
  * The engine has no dependency on mdev or VFIO.  The same source builds in
  * the kernel and in userspace (tools/testing/migcompat/), so KUnit tests and
@@ -250,8 +250,6 @@ int migc_desc_parse(const char *buf, size_t len, struct migc_desc *desc);
 int migc_desc_print(const struct migc_model *model,
 		    const struct migc_value *values, char *buf, size_t size);
 int migc_caps_print(const struct migc_caps *caps, char *buf, size_t size);
-int migc_caps_parse(const char *buf, size_t len, struct migc_caps **caps);
-void migc_caps_free(struct migc_caps *caps);
 
 /* The rules. */
 int migc_check_type(const struct migc_caps *caps,

@@ -17,6 +17,7 @@
 #include <linux/limits.h>
 #include <linux/migcompat.h>
 #include <linux/string.h>
+#include <kunit/visibility.h>
 
 #include "migcompat_internal.h"
 
@@ -25,12 +26,14 @@ const char * const migc_type_names[MIGC_NR_TYPES] = {
 	[MIGC_INT] = "int",
 	[MIGC_STR] = "str",
 };
+EXPORT_SYMBOL_IF_KUNIT(migc_type_names);
 
 const char * const migc_access_names[MIGC_NR_ACCESS] = {
 	[MIGC_CREATE] = "create",
 	[MIGC_RUNTIME] = "runtime",
 	[MIGC_READONLY] = "readonly",
 };
+EXPORT_SYMBOL_IF_KUNIT(migc_access_names);
 
 /*
  * Length of the UTF-8 sequence at @s, or 0 if it is truncated, overlong, a
@@ -86,6 +89,7 @@ bool migc_str_ok(const char *s, size_t len)
 	}
 	return true;
 }
+EXPORT_SYMBOL_IF_KUNIT(migc_str_ok);
 
 /**
  * migc_name_valid() - check a parameter name
