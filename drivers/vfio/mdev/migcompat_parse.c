@@ -524,4 +524,4 @@ int migc_desc_parse(const char *buf, size_t len, struct migc_desc *desc)
 	kvfree(j);
 	return ret;
 }
-EXPORT_SYMBOL_GPL(migc_desc_parse);
+EXPORT_SYMBOL_IF_KUNIT(migc_desc_parse);
