@@ -37,6 +37,7 @@ MAP=(
 	"1 drivers/vfio/mdev/migcompat_parse.c"
 	"1 drivers/vfio/mdev/migcompat_print.c"
 	"1 drivers/vfio/mdev/migcompat_rules.c"
+	"1 drivers/vfio/mdev/migcompat_caps_parse.c"
 	"1 drivers/vfio/mdev/migcompat_test.c"
 	"1 drivers/vfio/mdev/mdev_migration_test.c"
 	"1 drivers/vfio/mdev/.kunitconfig"

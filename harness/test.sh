@@ -13,7 +13,7 @@ STAGES=("$@")
 [ ${#STAGES[@]} -gt 0 ] || STAGES=(host stock debug s390 gates)
 LOGS=$OUT/logs
 KSFT="out/kselftest/run_kselftest.sh${T:+ -t mdev:$T}"
-KUNIT_MODULES="migcompat_test mdev_migration_test"
+KUNIT_MODULES="migcompat_kunit mdev_migration_test"
 # QEMU migrations on the debug kernel (KASAN, lockdep, under TCG) take
 # about five times as long as on the stock kernel: there, QEMU's defaults
 # (device dirty tracking) in a running migration, for mtty and mdpy;

@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * Migration compatibility engine: device models, typed migration
- * parameters, a strict bounded JSON parser and printer for the two
- * document kinds (capabilities and description) and the compatibility
- * rules.
+ * parameters, a printer of the two document kinds (capabilities and
+ * description), a strict bounded JSON parser of descriptions and the
+ * compatibility rules.
  *
  * The engine has no dependency on mdev or VFIO.  The same source builds in
  * the kernel and in userspace (tools/testing/migcompat/), so KUnit tests and
@@ -228,6 +228,17 @@ struct migc_reason {
 	char dst[MIGC_REASON_VALUE_MAX];
 };
 
+/* For drivers: a parameter of their own tables, by name. */
+const struct migc_param *migc_model_find(const struct migc_model *model,
+					 const char *name);
+
+/*
+ * The rest of the engine is for the mdev core (drivers/vfio/mdev/), which
+ * drivers reach through <linux/mdev_migration.h>.  It is built into
+ * mdev.ko and exported only to KUnit tests (EXPORT_SYMBOL_IF_KUNIT(), a
+ * test module needs MODULE_IMPORT_NS(EXPORTED_FOR_KUNIT_TESTING)).
+ */
+
 /* Validation of names, values and tables. */
 bool migc_name_valid(const char *name, size_t len);
 bool migc_model_name_valid(const char *name, size_t len);
@@ -236,8 +247,6 @@ int migc_caps_validate(const struct migc_caps *caps);
 bool migc_value_allowed(const struct migc_param *param,
 			const struct migc_value *val);
 bool migc_value_equal(const struct migc_value *a, const struct migc_value *b);
-const struct migc_param *migc_model_find(const struct migc_model *model,
-					 const char *name);
 
 /* One value as in a migration/params/<name> file. */
 int migc_value_parse(const struct migc_param *param, const char *buf,
@@ -250,8 +259,6 @@ int migc_desc_parse(const char *buf, size_t len, struct migc_desc *desc);
 int migc_desc_print(const struct migc_model *model,
 		    const struct migc_value *values, char *buf, size_t size);
 int migc_caps_print(const struct migc_caps *caps, char *buf, size_t size);
-int migc_caps_parse(const char *buf, size_t len, struct migc_caps **caps);
-void migc_caps_free(struct migc_caps *caps);
 
 /* The rules. */
 int migc_check_type(const struct migc_caps *caps,

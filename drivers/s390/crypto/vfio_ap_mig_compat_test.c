@@ -5,6 +5,7 @@
  * the largest description. No AP hardware is used.
  */
 #include <kunit/test.h>
+#include <linux/module.h>
 #include <linux/string.h>
 
 #include "vfio_ap_migration.h"
@@ -479,3 +480,6 @@ static struct kunit_suite vfio_ap_mig_test_suite = {
 };
 
 kunit_test_suite(vfio_ap_mig_test_suite);
+
+/* The engine's functions these tests call are exported to KUnit only. */
+MODULE_IMPORT_NS(EXPORTED_FOR_KUNIT_TESTING);

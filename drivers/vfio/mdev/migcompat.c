@@ -17,6 +17,7 @@
 #include <linux/limits.h>
 #include <linux/migcompat.h>
 #include <linux/string.h>
+#include <kunit/visibility.h>
 
 #include "migcompat_internal.h"
 
@@ -25,12 +26,14 @@ const char * const migc_type_names[MIGC_NR_TYPES] = {
 	[MIGC_INT] = "int",
 	[MIGC_STR] = "str",
 };
+EXPORT_SYMBOL_IF_KUNIT(migc_type_names);
 
 const char * const migc_access_names[MIGC_NR_ACCESS] = {
 	[MIGC_CREATE] = "create",
 	[MIGC_RUNTIME] = "runtime",
 	[MIGC_READONLY] = "readonly",
 };
+EXPORT_SYMBOL_IF_KUNIT(migc_access_names);
 
 /*
  * Length of the UTF-8 sequence at @s, or 0 if it is truncated, overlong, a
@@ -86,6 +89,7 @@ bool migc_str_ok(const char *s, size_t len)
 	}
 	return true;
 }
+EXPORT_SYMBOL_IF_KUNIT(migc_str_ok);
 
 /**
  * migc_name_valid() - check a parameter name
@@ -107,7 +111,7 @@ bool migc_name_valid(const char *name, size_t len)
 			return false;
 	return true;
 }
-EXPORT_SYMBOL_GPL(migc_name_valid);
+EXPORT_SYMBOL_IF_KUNIT(migc_name_valid);
 
 static bool migc_model_char_ok(char c)
 {
@@ -146,7 +150,7 @@ bool migc_model_name_valid(const char *name, size_t len)
 	}
 	return slash;
 }
-EXPORT_SYMBOL_GPL(migc_model_name_valid);
+EXPORT_SYMBOL_IF_KUNIT(migc_model_name_valid);
 
 /**
  * migc_value_equal() - compare two values
@@ -172,7 +176,7 @@ bool migc_value_equal(const struct migc_value *a, const struct migc_value *b)
 	}
 	return false;
 }
-EXPORT_SYMBOL_GPL(migc_value_equal);
+EXPORT_SYMBOL_IF_KUNIT(migc_value_equal);
 
 /**
  * migc_value_allowed() - check a value against a parameter
@@ -202,7 +206,7 @@ bool migc_value_allowed(const struct migc_param *param,
 	}
 	return false;
 }
-EXPORT_SYMBOL_GPL(migc_value_allowed);
+EXPORT_SYMBOL_IF_KUNIT(migc_value_allowed);
 
 /**
  * migc_model_find() - look up a parameter of a model
@@ -281,8 +285,8 @@ static int migc_param_validate(const struct migc_param *p)
  *
  * Checks the model name, the number of parameters and every parameter:
  * unique valid name, known type and access class, values of the right
- * type and allowed, well-formed allowed values.  Drivers call this when
- * they register a model.
+ * type and allowed, well-formed allowed values.  migc_caps_validate()
+ * checks every model with it.
  *
  * Return: 0 if the table is valid, -EINVAL otherwise.
  */
@@ -309,7 +313,7 @@ int migc_model_validate(const struct migc_model *model)
 	}
 	return 0;
 }
-EXPORT_SYMBOL_GPL(migc_model_validate);
+EXPORT_SYMBOL_IF_KUNIT(migc_model_validate);
 
 /**
  * migc_caps_validate() - check a capabilities table
@@ -339,7 +343,7 @@ int migc_caps_validate(const struct migc_caps *caps)
 	}
 	return 0;
 }
-EXPORT_SYMBOL_GPL(migc_caps_validate);
+EXPORT_SYMBOL_IF_KUNIT(migc_caps_validate);
 
 /*
  * The spellings kstrtobool() is documented to take, and the read format.
@@ -434,4 +438,4 @@ int migc_value_parse(const struct migc_param *param, const char *buf,
 		val->type = param->type;
 	return ret;
 }
-EXPORT_SYMBOL_GPL(migc_value_parse);
+EXPORT_SYMBOL_IF_KUNIT(migc_value_parse);

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * Migration compatibility engine: the strict JSON reader of the two
- * documents, a device description and a type's capabilities.
+ * Migration compatibility engine: the strict JSON reader and the parser of
+ * a device description.  The parser of a type's capabilities, which only
+ * the tests need, is migcompat_caps_parse.c on top of the same reader.
  *
  * Documents come from userspace, so everything here is bounded: the input
  * size, the nesting depth, the element counts and the recursion.
@@ -15,6 +16,7 @@
 #include <linux/migcompat.h>
 #include <linux/slab.h>
 #include <linux/string.h>
+#include <kunit/visibility.h>
 
 #include "migcompat_internal.h"
 
@@ -43,7 +45,7 @@ static size_t migc_utf8_encode(u32 cp, u8 *out)
 }
 
 /* Length of the integer -?(0|[1-9][0-9]*) at @s, or 0 if there is none. */
-static size_t migc_int_scan(const char *s, size_t len)
+size_t migc_int_scan(const char *s, size_t len)
 {
 	size_t n = 0;
 
@@ -57,9 +59,10 @@ static size_t migc_int_scan(const char *s, size_t len)
 		n++;
 	return n;
 }
+EXPORT_SYMBOL_IF_KUNIT(migc_int_scan);
 
 /* Convert @len bytes checked by migc_int_scan(); out of range is -EINVAL. */
-static int migc_int_value(const char *s, size_t len, s64 *val)
+int migc_int_value(const char *s, size_t len, s64 *val)
 {
 	char tmp[sizeof("-9223372036854775808")];
 
@@ -69,51 +72,9 @@ static int migc_int_value(const char *s, size_t len, s64 *val)
 	tmp[len] = '\0';
 	return kstrtos64(tmp, 10, val) ? -EINVAL : 0;
 }
+EXPORT_SYMBOL_IF_KUNIT(migc_int_value);
 
-/* "min-max", each bound an integer that may be negative: "-5--1". */
-static int migc_range_parse(const char *s, size_t len, struct migc_range *r)
-{
-	size_t a, b;
-
-	a = migc_int_scan(s, len);
-	if (!a || a == len || s[a] != '-')
-		return -EINVAL;
-	b = migc_int_scan(s + a + 1, len - a - 1);
-	if (!b || a + 1 + b != len)
-		return -EINVAL;
-	return migc_int_value(s, a, &r->min) ?:
-	       migc_int_value(s + a + 1, b, &r->max);
-}
-
-/*
- * The JSON reader.  Keys of the objects being read are kept, decoded, on a
- * stack in @keys so that duplicates are found at every level, even inside
- * values that are otherwise skipped.  A key takes at least four bytes of
- * the document ("":0) and its decoded copy is never longer than its quoted
- * form, so both arrays are large enough for any document the size limit
- * lets in.
- */
-struct migc_json {
-	const char *buf;
-	size_t len;
-	size_t pos;
-	unsigned int depth;
-	unsigned int nr_keys;
-	size_t keys_used;
-	u16 key_at[MIGC_DOC_MAX / 4];
-	u16 key_hash[MIGC_DOC_MAX / 4];
-	char keys[MIGC_DOC_MAX];
-	char tmp[MIGC_STR_MAX + 1];
-};
-
-/* Where an object or array was opened, to close it again. */
-struct migc_iter {
-	unsigned int nr_keys;
-	size_t keys_used;
-	bool first;
-};
-
-static int migc_json_new(const char *buf, size_t len, struct migc_json **jp)
+int migc_json_new(const char *buf, size_t len, struct migc_json **jp)
 {
 	struct migc_json *j;
 
@@ -127,9 +88,10 @@ static int migc_json_new(const char *buf, size_t len, struct migc_json **jp)
 	*jp = j;
 	return 0;
 }
+EXPORT_SYMBOL_IF_KUNIT(migc_json_new);
 
 /* Skip whitespace; return the next byte without taking it, NUL at the end. */
-static char migc_json_next(struct migc_json *j)
+char migc_json_next(struct migc_json *j)
 {
 	while (j->pos < j->len && (j->buf[j->pos] == ' ' ||
 				   j->buf[j->pos] == '\t' ||
@@ -138,13 +100,15 @@ static char migc_json_next(struct migc_json *j)
 		j->pos++;
 	return j->pos < j->len ? j->buf[j->pos] : '\0';
 }
+EXPORT_SYMBOL_IF_KUNIT(migc_json_next);
 
 /* Only whitespace may follow the top-level value. */
-static int migc_json_end(struct migc_json *j)
+int migc_json_end(struct migc_json *j)
 {
 	migc_json_next(j);
 	return j->pos == j->len ? 0 : -EINVAL;
 }
+EXPORT_SYMBOL_IF_KUNIT(migc_json_end);
 
 static int migc_json_word(struct migc_json *j, const char *word)
 {
@@ -157,13 +121,14 @@ static int migc_json_word(struct migc_json *j, const char *word)
 	return 0;
 }
 
-static int migc_json_bool(struct migc_json *j, bool *val)
+int migc_json_bool(struct migc_json *j, bool *val)
 {
 	*val = migc_json_next(j) == 't';
 	return migc_json_word(j, *val ? "true" : "false");
 }
+EXPORT_SYMBOL_IF_KUNIT(migc_json_bool);
 
-static int migc_json_int(struct migc_json *j, s64 *val)
+int migc_json_int(struct migc_json *j, s64 *val)
 {
 	const char *s;
 	size_t n;
@@ -180,6 +145,7 @@ static int migc_json_int(struct migc_json *j, s64 *val)
 	j->pos += n;
 	return migc_int_value(s, n, val);
 }
+EXPORT_SYMBOL_IF_KUNIT(migc_json_int);
 
 static int migc_json_hex4(struct migc_json *j, u32 *val)
 {
@@ -282,8 +248,7 @@ static int migc_json_char(struct migc_json *j, u8 *out)
  * Read a string and decode it into @out, NUL-terminated, -EINVAL if it does
  * not fit in @size bytes.  With @out == NULL, only check it.
  */
-static int migc_json_string(struct migc_json *j, char *out, size_t size,
-			    size_t *lenp)
+int migc_json_string(struct migc_json *j, char *out, size_t size, size_t *lenp)
 {
 	size_t n = 0;
 	u8 ch[4];
@@ -309,9 +274,9 @@ static int migc_json_string(struct migc_json *j, char *out, size_t size,
 		*lenp = n;
 	return 0;
 }
+EXPORT_SYMBOL_IF_KUNIT(migc_json_string);
 
-static int migc_json_open(struct migc_json *j, struct migc_iter *it,
-			  char open)
+int migc_json_open(struct migc_json *j, struct migc_iter *it, char open)
 {
 	if (migc_json_next(j) != open || j->depth == MIGC_MAX_DEPTH)
 		return -EINVAL;
@@ -322,13 +287,13 @@ static int migc_json_open(struct migc_json *j, struct migc_iter *it,
 	it->first = true;
 	return 0;
 }
+EXPORT_SYMBOL_IF_KUNIT(migc_json_open);
 
 /*
  * Return 1 if another element of the container follows, 0 if it has ended
  * (it is then closed and its keys forgotten), or -EINVAL.
  */
-static int migc_json_more(struct migc_json *j, struct migc_iter *it,
-			  char close)
+int migc_json_more(struct migc_json *j, struct migc_iter *it, char close)
 {
 	char c = migc_json_next(j);
 	bool first = it->first;
@@ -348,6 +313,7 @@ static int migc_json_more(struct migc_json *j, struct migc_iter *it,
 	j->pos++;
 	return 1;
 }
+EXPORT_SYMBOL_IF_KUNIT(migc_json_more);
 
 static int migc_json_key(struct migc_json *j, struct migc_iter *it,
 			 const char **key)
@@ -378,8 +344,8 @@ static int migc_json_key(struct migc_json *j, struct migc_iter *it,
 }
 
 /* Like migc_json_more() for an object, reading the key of the member. */
-static int migc_json_member(struct migc_json *j, struct migc_iter *it,
-			    const char **key)
+int migc_json_member(struct migc_json *j, struct migc_iter *it,
+		     const char **key)
 {
 	int ret;
 
@@ -389,11 +355,10 @@ static int migc_json_member(struct migc_json *j, struct migc_iter *it,
 	ret = migc_json_key(j, it, key);
 	return ret ? ret : 1;
 }
-
-static int migc_json_skip(struct migc_json *j);
+EXPORT_SYMBOL_IF_KUNIT(migc_json_member);
 
 /* Check the object or array at the position, counting its elements. */
-static int migc_json_count(struct migc_json *j, char open, unsigned int *nr)
+int migc_json_count(struct migc_json *j, char open, unsigned int *nr)
 {
 	struct migc_iter it;
 	const char *key;
@@ -418,12 +383,13 @@ static int migc_json_count(struct migc_json *j, char open, unsigned int *nr)
 		*nr = n;
 	return ret;
 }
+EXPORT_SYMBOL_IF_KUNIT(migc_json_count);
 
 /*
  * Check a value nobody needs, as strictly as any other.  Recursion goes
  * through migc_json_count() and stops at %MIGC_MAX_DEPTH.
  */
-static int migc_json_skip(struct migc_json *j)
+int migc_json_skip(struct migc_json *j)
 {
 	bool b;
 	s64 i;
@@ -443,27 +409,7 @@ static int migc_json_skip(struct migc_json *j)
 		return migc_json_int(j, &i);
 	}
 }
-
-/*
- * Count the elements of the object or array at the position, at most @max,
- * and stay in front of it so that it can be read for real.
- */
-static int migc_json_prescan(struct migc_json *j, char open,
-			     unsigned int max, unsigned int *nr)
-{
-	size_t start;
-	int ret;
-
-	migc_json_next(j);
-	start = j->pos;
-	ret = migc_json_count(j, open, nr);
-	if (ret)
-		return ret;
-	if (*nr > max)
-		return -EINVAL;
-	j->pos = start;
-	return 0;
-}
+EXPORT_SYMBOL_IF_KUNIT(migc_json_skip);
 
 static int migc_desc_model(struct migc_json *j, struct migc_desc *desc)
 {
@@ -578,378 +524,4 @@ int migc_desc_parse(const char *buf, size_t len, struct migc_desc *desc)
 	kvfree(j);
 	return ret;
 }
-EXPORT_SYMBOL_GPL(migc_desc_parse);
-
-static int migc_json_enum(struct migc_json *j, const char * const *names,
-			  unsigned int nr)
-{
-	unsigned int i;
-	int ret;
-
-	ret = migc_json_string(j, j->tmp, sizeof(j->tmp), NULL);
-	if (ret)
-		return ret;
-	for (i = 1; i < nr; i++)
-		if (!strcmp(j->tmp, names[i]))
-			return i;
-	return -EINVAL;
-}
-
-/* A value of a known type, strings copied out of the document. */
-static int migc_caps_value(struct migc_json *j, enum migc_type type,
-			   struct migc_value *val)
-{
-	size_t n;
-	char *s;
-	int ret;
-
-	if (type == MIGC_BOOL) {
-		val->type = type;
-		return migc_json_bool(j, &val->b);
-	}
-	if (type == MIGC_INT) {
-		val->type = type;
-		return migc_json_int(j, &val->i);
-	}
-	ret = migc_json_string(j, j->tmp, sizeof(j->tmp), &n);
-	if (ret || !migc_str_ok(j->tmp, n))
-		return -EINVAL;
-	s = kstrdup(j->tmp, GFP_KERNEL);
-	if (!s)
-		return -ENOMEM;
-	/* Typed only once allocated: migc_caps_free() frees typed strings. */
-	val->type = type;
-	val->s = s;
-	return 0;
-}
-
-/* An allowed int: a number, or a range as a string. */
-static int migc_caps_range(struct migc_json *j, struct migc_range *r)
-{
-	size_t n;
-	int ret;
-
-	if (migc_json_next(j) != '"') {
-		ret = migc_json_int(j, &r->min);
-		r->max = r->min;
-		return ret;
-	}
-	ret = migc_json_string(j, j->tmp, sizeof(j->tmp), &n);
-	return ret ? ret : migc_range_parse(j->tmp, n, r);
-}
-
-static int migc_caps_allowed(struct migc_json *j, struct migc_param *p,
-			     unsigned int nr)
-{
-	struct migc_value *allowed = NULL;
-	struct migc_range *ranges = NULL;
-	struct migc_iter it;
-	unsigned int i;
-	int ret;
-
-	if (p->type == MIGC_INT)
-		ranges = kcalloc(nr, sizeof(*ranges), GFP_KERNEL);
-	else
-		allowed = kcalloc(nr, sizeof(*allowed), GFP_KERNEL);
-	if (!ranges && !allowed)
-		return -ENOMEM;
-	p->ranges = ranges;
-	p->allowed = allowed;
-	p->nr_allowed = nr;
-	ret = migc_json_open(j, &it, '[');
-	for (i = 0; !ret && (ret = migc_json_more(j, &it, ']')) > 0; i++) {
-		if (i == nr)
-			return -EINVAL;
-		if (ranges)
-			ret = migc_caps_range(j, &ranges[i]);
-		else
-			ret = migc_caps_value(j, p->type, &allowed[i]);
-	}
-	return ret;
-}
-
-/*
- * Where the values of a parameter are: they can only be read once its type
- * is known, and "type" may come last.  Offset 0 is the top-level '{', so it
- * means "absent".
- */
-struct migc_deferred {
-	size_t init;
-	size_t off;
-	size_t allowed;
-	unsigned int nr_allowed;
-};
-
-static int migc_json_defer(struct migc_json *j, size_t *at)
-{
-	migc_json_next(j);
-	*at = j->pos;
-	return migc_json_skip(j);
-}
-
-static int migc_caps_param_key(struct migc_json *j, const char *key,
-			       struct migc_param *p, struct migc_deferred *d)
-{
-	int ret;
-
-	if (!strcmp(key, "type")) {
-		ret = migc_json_enum(j, migc_type_names,
-				     ARRAY_SIZE(migc_type_names));
-		if (ret > 0)
-			p->type = ret;
-	} else if (!strcmp(key, "access")) {
-		ret = migc_json_enum(j, migc_access_names,
-				     ARRAY_SIZE(migc_access_names));
-		if (ret > 0)
-			p->access = ret;
-	} else if (!strcmp(key, "init_value")) {
-		ret = migc_json_defer(j, &d->init);
-	} else if (!strcmp(key, "off_value")) {
-		ret = migc_json_defer(j, &d->off);
-	} else if (!strcmp(key, "allowed_values")) {
-		migc_json_next(j);
-		d->allowed = j->pos;
-		ret = migc_json_count(j, '[', &d->nr_allowed);
-	} else {
-		/* A misspelt key must not silently change a parameter. */
-		ret = -EINVAL;
-	}
-	return ret < 0 ? ret : 0;
-}
-
-static int migc_caps_param_values(struct migc_json *j, struct migc_param *p,
-				  const struct migc_deferred *d)
-{
-	int ret;
-
-	j->pos = d->init;
-	ret = migc_caps_value(j, p->type, &p->init_value);
-	if (!ret && d->off) {
-		j->pos = d->off;
-		ret = migc_caps_value(j, p->type, &p->off_value);
-		p->has_off = true;
-	}
-	if (!ret && d->allowed) {
-		j->pos = d->allowed;
-		ret = migc_caps_allowed(j, p, d->nr_allowed);
-	}
-	return ret;
-}
-
-static int migc_caps_param(struct migc_json *j, struct migc_param *p)
-{
-	struct migc_deferred d = { };
-	struct migc_iter it;
-	const char *key;
-	size_t end;
-	int ret;
-
-	ret = migc_json_open(j, &it, '{');
-	if (ret)
-		return ret;
-	while ((ret = migc_json_member(j, &it, &key)) > 0) {
-		ret = migc_caps_param_key(j, key, p, &d);
-		if (ret)
-			return ret;
-	}
-	if (ret)
-		return ret;
-	/* An empty list would allow nothing, which a table cannot say. */
-	if (!p->type || !p->access || !d.init ||
-	    (d.allowed && !d.nr_allowed) || d.nr_allowed > MIGC_MAX_ALLOWED)
-		return -EINVAL;
-	end = j->pos;
-	ret = migc_caps_param_values(j, p, &d);
-	j->pos = end;
-	return ret;
-}
-
-static int migc_caps_params(struct migc_json *j, struct migc_model *m)
-{
-	struct migc_param *params = NULL;
-	struct migc_iter it;
-	const char *name;
-	unsigned int i, nr;
-	int ret;
-
-	ret = migc_json_prescan(j, '{', MIGC_MAX_PARAMS, &nr);
-	if (ret)
-		return ret;
-	if (nr) {
-		params = kcalloc(nr, sizeof(*params), GFP_KERNEL);
-		if (!params)
-			return -ENOMEM;
-	}
-	m->params = params;
-	m->nr_params = nr;
-	ret = migc_json_open(j, &it, '{');
-	for (i = 0; !ret && (ret = migc_json_member(j, &it, &name)) > 0; i++) {
-		if (i == nr || !migc_name_valid(name, strlen(name)))
-			return -EINVAL;
-		params[i].name = kstrdup(name, GFP_KERNEL);
-		if (!params[i].name)
-			return -ENOMEM;
-		ret = migc_caps_param(j, &params[i]);
-	}
-	return ret;
-}
-
-static int migc_caps_model(struct migc_json *j, struct migc_model *m)
-{
-	struct migc_iter it;
-	const char *key;
-	int ret;
-
-	ret = migc_json_open(j, &it, '{');
-	if (ret)
-		return ret;
-	while ((ret = migc_json_member(j, &it, &key)) > 0) {
-		/*
-		 * Unlike a parameter's, a model's other keys are ignored: they
-		 * leave room to describe a model further without breaking the
-		 * readers that exist, and cannot change what a parameter means.
-		 */
-		if (!strcmp(key, "params"))
-			ret = migc_caps_params(j, m);
-		else
-			ret = migc_json_skip(j);
-		if (ret)
-			return ret;
-	}
-	return ret;
-}
-
-static int migc_caps_models(struct migc_json *j, struct migc_caps *caps)
-{
-	struct migc_model *models;
-	struct migc_iter it;
-	const char *name;
-	unsigned int i, nr;
-	int ret;
-
-	ret = migc_json_prescan(j, '{', MIGC_MAX_MODELS, &nr);
-	if (ret)
-		return ret;
-	if (!nr)
-		return -EINVAL;
-	models = kcalloc(nr, sizeof(*models), GFP_KERNEL);
-	if (!models)
-		return -ENOMEM;
-	caps->models = models;
-	caps->nr_models = nr;
-	ret = migc_json_open(j, &it, '{');
-	for (i = 0; !ret && (ret = migc_json_member(j, &it, &name)) > 0; i++) {
-		if (i == nr || !migc_model_name_valid(name, strlen(name)))
-			return -EINVAL;
-		models[i].name = kstrdup(name, GFP_KERNEL);
-		if (!models[i].name)
-			return -ENOMEM;
-		ret = migc_caps_model(j, &models[i]);
-	}
-	return ret;
-}
-
-static int migc_caps_doc(struct migc_json *j, struct migc_caps *caps)
-{
-	bool has_models = false;
-	struct migc_iter it;
-	const char *key;
-	int ret;
-
-	ret = migc_json_open(j, &it, '{');
-	if (ret)
-		return ret;
-	while ((ret = migc_json_member(j, &it, &key)) > 0) {
-		if (!strcmp(key, "models")) {
-			has_models = true;
-			ret = migc_caps_models(j, caps);
-		} else {
-			/* Forward compatibility: newer keys are ignored. */
-			ret = migc_json_skip(j);
-		}
-		if (ret)
-			return ret;
-	}
-	if (ret)
-		return ret;
-	return has_models ? 0 : -EINVAL;
-}
-
-/**
- * migc_caps_parse() - parse a capabilities document
- * @buf: the document, not necessarily NUL-terminated
- * @len: its length, at most %MIGC_DOC_MAX
- * @caps: the capabilities parsed, to be freed with migc_caps_free()
- *
- * The result is checked with migc_caps_validate().
- *
- * Return: 0, -EINVAL if @buf is not valid capabilities, or -ENOMEM.
- */
-int migc_caps_parse(const char *buf, size_t len, struct migc_caps **caps)
-{
-	struct migc_caps *c;
-	struct migc_json *j;
-	int ret;
-
-	ret = migc_json_new(buf, len, &j);
-	if (ret)
-		return ret;
-	c = kzalloc(sizeof(*c), GFP_KERNEL);
-	ret = c ? migc_caps_doc(j, c) : -ENOMEM;
-	if (!ret)
-		ret = migc_json_end(j);
-	if (!ret)
-		ret = migc_caps_validate(c);
-	kvfree(j);
-	if (ret) {
-		migc_caps_free(c);
-		return ret;
-	}
-	*caps = c;
-	return 0;
-}
-EXPORT_SYMBOL_GPL(migc_caps_parse);
-
-static void migc_value_free(const struct migc_value *v)
-{
-	if (v->type == MIGC_STR)
-		kfree(v->s);
-}
-
-static void migc_param_free(const struct migc_param *p)
-{
-	unsigned int i;
-
-	kfree(p->name);
-	migc_value_free(&p->init_value);
-	migc_value_free(&p->off_value);
-	for (i = 0; p->allowed && i < p->nr_allowed; i++)
-		migc_value_free(&p->allowed[i]);
-	kfree(p->allowed);
-	kfree(p->ranges);
-}
-
-/**
- * migc_caps_free() - free capabilities returned by migc_caps_parse()
- * @caps: the capabilities, or NULL
- *
- * Also frees what migc_caps_parse() built before it failed.
- */
-void migc_caps_free(struct migc_caps *caps)
-{
-	const struct migc_model *m;
-	unsigned int i, k;
-
-	if (!caps)
-		return;
-	for (i = 0; caps->models && i < caps->nr_models; i++) {
-		m = &caps->models[i];
-		kfree(m->name);
-		for (k = 0; m->params && k < m->nr_params; k++)
-			migc_param_free(&m->params[k]);
-		kfree(m->params);
-	}
-	kfree(caps->models);
-	kfree(caps);
-}
-EXPORT_SYMBOL_GPL(migc_caps_free);
+EXPORT_SYMBOL_IF_KUNIT(migc_desc_parse);

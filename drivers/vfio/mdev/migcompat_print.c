@@ -9,6 +9,7 @@
 #include <linux/kernel.h>
 #include <linux/migcompat.h>
 #include <linux/string.h>
+#include <kunit/visibility.h>
 
 #include "migcompat_internal.h"
 
@@ -175,7 +176,7 @@ int migc_value_print(const struct migc_value *val, char *buf, size_t size)
 	migc_out_value(&o, val, true);
 	return migc_out_end(&o);
 }
-EXPORT_SYMBOL_GPL(migc_value_print);
+EXPORT_SYMBOL_IF_KUNIT(migc_value_print);
 
 /**
  * migc_desc_print() - print the description of a device
@@ -216,7 +217,7 @@ int migc_desc_print(const struct migc_model *model,
 	migc_out_str(&o, "}}\n");
 	return migc_out_end(&o);
 }
-EXPORT_SYMBOL_GPL(migc_desc_print);
+EXPORT_SYMBOL_IF_KUNIT(migc_desc_print);
 
 static void migc_out_param(struct migc_out *o, const struct migc_param *p)
 {
@@ -281,7 +282,7 @@ int migc_caps_print(const struct migc_caps *caps, char *buf, size_t size)
 	migc_out_str(&o, "}}\n");
 	return migc_out_end(&o);
 }
-EXPORT_SYMBOL_GPL(migc_caps_print);
+EXPORT_SYMBOL_IF_KUNIT(migc_caps_print);
 
 /* The values of a struct migc_reason, cut to fit: for the kernel log. */
 void migc_why_value(char *dst, const struct migc_value *v)

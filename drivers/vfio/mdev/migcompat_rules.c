@@ -11,6 +11,7 @@
 #include <linux/kernel.h>
 #include <linux/migcompat.h>
 #include <linux/string.h>
+#include <kunit/visibility.h>
 
 #include "migcompat_internal.h"
 
@@ -177,7 +178,7 @@ int migc_check_type(const struct migc_caps *caps,
 	}
 	return migc_fail(why, MIGC_MODEL_DIFFERS, NULL);
 }
-EXPORT_SYMBOL_GPL(migc_check_type);
+EXPORT_SYMBOL_IF_KUNIT(migc_check_type);
 
 /**
  * migc_check_device() - can a device receive a migration from a device
@@ -209,7 +210,7 @@ int migc_check_device(const struct migc_model *model,
 	}
 	return migc_fail(why, MIGC_MODEL_DIFFERS, NULL);
 }
-EXPORT_SYMBOL_GPL(migc_check_device);
+EXPORT_SYMBOL_IF_KUNIT(migc_check_device);
 
 /**
  * migc_verdict_str() - describe a verdict
@@ -223,4 +224,4 @@ const char *migc_verdict_str(enum migc_verdict verdict)
 		return "unknown verdict";
 	return migc_verdict_names[verdict];
 }
-EXPORT_SYMBOL_GPL(migc_verdict_str);
+EXPORT_SYMBOL_IF_KUNIT(migc_verdict_str);

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * KUnit tests of the migration compatibility engine.
+ * KUnit tests of the migration compatibility engine, built with the
+ * capabilities parser (migcompat_caps_parse.c) into migcompat_kunit.ko.
  *
  * Documents in the tables are written with single quotes, which JSON does
  * not have, so that they stay readable; migc_test_json() turns them into
@@ -13,6 +14,8 @@
 #include <linux/migcompat.h>
 #include <linux/module.h>
 #include <linux/string.h>
+
+#include "migcompat_internal.h"
 
 #define MTTY		"'model': 'kernel.org/samples/mtty'"
 #define MTTY_DESC(p)	"{" MTTY ", 'params': {" p "}}"
@@ -1221,3 +1224,4 @@ kunit_test_suite(migc_test_suite);
 
 MODULE_LICENSE("GPL");
 MODULE_DESCRIPTION("KUnit tests of the migration compatibility engine");
+MODULE_IMPORT_NS(EXPORTED_FOR_KUNIT_TESTING);

@@ -16,6 +16,8 @@
 #include <linux/limits.h>
 #include <linux/migcompat.h>
 
+#include "migcompat_internal.h"
+
 static unsigned int nr_run, nr_failed;
 
 static void __attribute__((format(printf, 2, 3)))

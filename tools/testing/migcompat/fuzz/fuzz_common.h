@@ -15,6 +15,8 @@
 #include <linux/errno.h>
 #include <linux/migcompat.h>
 
+#include "migcompat_internal.h"
+
 /* Room for any text the printers make of a document of MIGC_DOC_MAX bytes. */
 #define FUZZ_OUT_MAX	(4 * MIGC_DOC_MAX)
 
