@@ -55,6 +55,7 @@ MAP=(
 	"4 patches/0008-*"
 	"5 patches/0009-*"
 	"5 patches/0012-*"
+	"5 patches/0013-*"
 	"6 patches/0010-*"
 	"6 drivers/s390/crypto/vfio_ap_mig*"
 	"7 tools/testing/selftests/mdev/*"

@@ -41,6 +41,12 @@
  *                        page (0, 3, 6, ...) of the source's region,
  *                        through a mapping made before the migration
  *                        started, as a running guest would
+ *   --redirty-fb REGION:SEED  with --dirty-fb of the same REGION: then
+ *                        read the PRE_COPY data until the device reports
+ *                        no dirty bytes (a second pass, which sends the
+ *                        pages written), and then read a byte of each of
+ *                        those pages and write the pattern of SEED into
+ *                        it: the device must have rearmed its tracking
  *   --check-fb REGION    after a successful migration: compare the
  *                        destination's region with the source's, byte for
  *                        byte, through mappings of both
@@ -96,7 +102,9 @@
  * SEED is a decimal number; byte i of its pattern is byte i % 8 of a
  * 64-bit hash of SEED and i / 8, so two seeds differ almost everywhere.
  * Output of the region commands: "fill-fb 0: 2097152 bytes, seed 1",
- * "dirty-fb 0: 171 pages, seed 2", "check-fb 0: 2097152 bytes identical",
+ * "dirty-fb 0: 171 pages, seed 2", "src: dirty pass: 704520 bytes",
+ * "redirty-fb 0: 171 pages, seed 3, bytes read sum to 21760",
+ * "check-fb 0: 2097152 bytes identical",
  * "check-fb 0: 4096 of 2097152 bytes differ, first at 0x3000: 12 (src
  * 34)", "fb 0: 2097152 bytes match seed 1", "fb 0: 2097152 of 2097152
  * bytes differ from seed 1, first 0x0: 00 (seed 5a)".
@@ -165,7 +173,7 @@ struct spec_list {
 	int nr;
 };
 
-/* One --fill-fb, --dirty-fb or --check-fb: a region and a pattern. */
+/* One of the -fb options: a region and a pattern. */
 struct fb_spec {
 	bool set;
 	unsigned int region;
@@ -188,7 +196,7 @@ static struct {
 	size_t chunks[MAX_CHUNKS];
 	int nr_chunks;
 	struct spec_list poke, peek, peek_src;
-	struct fb_spec fill_fb, dirty_fb, check_fb;
+	struct fb_spec fill_fb, dirty_fb, redirty_fb, check_fb;
 } opt = {
 	.poke = { .label = "poke", .write = true },
 	.peek = { .label = "peek" },
@@ -259,6 +267,7 @@ static int print_usage(const char *fmt, ...)
 	say("           [--poke SPEC]... [--peek SPEC]... [--peek-src SPEC]... [-v]");
 	say("           <src-uuid> <dst-uuid> | --save FILE <src-uuid> | --load FILE <dst-uuid>");
 	say("           [--fill-fb REGION:SEED] [--dirty-fb REGION:SEED] [--check-fb REGION]");
+	say("           [--redirty-fb REGION:SEED]");
 	say("       mig_client hold <uuid> <STATE> -- <shell command>");
 	say("       mig_client state <uuid>");
 	say("       mig_client fb <uuid> fill|check REGION:SEED");
@@ -521,6 +530,24 @@ static int fb_dirty(struct side *src)
 	say("dirty-fb %u: %zu pages, seed %llu", opt.dirty_fb.region, n,
 	    opt.dirty_fb.seed);
 	return 0;
+}
+
+/*
+ * --redirty-fb: the pages of --dirty-fb again, once sent by a second
+ * pass: each is read first, so that a device that maps a page writable
+ * on a read fault without noting it would miss the write.
+ */
+static void fb_redirty(struct side *src)
+{
+	size_t page = sysconf(_SC_PAGESIZE), off, n = 0;
+	unsigned int sum = 0;	/* printed, so the reads are done */
+
+	for (off = 0; off < src->fb.size; off += 3 * page, n++) {
+		sum += src->fb.addr[off];
+		pattern_fill(src->fb.addr, off, page, opt.redirty_fb.seed);
+	}
+	say("redirty-fb %u: %zu pages, seed %llu, bytes read sum to %u",
+	    opt.redirty_fb.region, n, opt.redirty_fb.seed, sum);
 }
 
 /*
@@ -824,10 +851,13 @@ static ssize_t read_some(struct side *src, struct stream *st, size_t max,
 	return n;
 }
 
-/* PRE_COPY: read the initial bytes until the device reports none left. */
-static int read_precopy(struct side *src, struct stream *st)
+/*
+ * PRE_COPY: read the initial bytes until the device reports none left;
+ * with @all, until it reports no dirty bytes either.
+ */
+static int read_precopy(struct side *src, struct stream *st, bool all)
 {
-	__u64 initial, dirty;
+	__u64 initial, dirty, left;
 	ssize_t n;
 
 	for (;;) {
@@ -840,9 +870,10 @@ static int read_precopy(struct side *src, struct stream *st)
 		}
 		say("src: precopy info: initial_bytes %llu dirty_bytes %llu",
 		    (unsigned long long)initial, (unsigned long long)dirty);
-		if (!initial)
+		left = initial + (all ? dirty : 0);
+		if (!left)
 			return 0;
-		n = read_some(src, st, MIN(initial, READ_SIZE), "PRE_COPY");
+		n = read_some(src, st, MIN(left, READ_SIZE), "PRE_COPY");
 		if (n < 0 && errno == ENOMSG) {
 			say("src: read (PRE_COPY): no data now (ENOMSG)");
 			return 0;
@@ -882,12 +913,22 @@ static int source_save(struct side *src, struct stream *st, bool use_precopy)
 	if (use_precopy) {
 		if (side_set(src, VFIO_DEVICE_STATE_PRE_COPY))
 			return -1;
-		ret = read_precopy(src, st);
+		ret = read_precopy(src, st, false);
 		if (ret)
 			return ret;
 		/* the guest runs on while the initial data travels */
 		if (fb_dirty(src))
 			return -1;
+		if (opt.redirty_fb.set) {
+			size_t before = st->len;
+
+			/* a second pass, and the guest writes on */
+			ret = read_precopy(src, st, true);
+			if (ret)
+				return ret;
+			say("src: dirty pass: %zu bytes", st->len - before);
+			fb_redirty(src);
+		}
 		/* a VMM sends the precopy data before stopping the source */
 		if (forward(st, true))
 			return -1;
@@ -1104,6 +1145,7 @@ static const struct option long_opts[] = {
 	{ "peek-src", required_argument, NULL, 'K' },
 	{ "fill-fb", required_argument, NULL, 'F' },
 	{ "dirty-fb", required_argument, NULL, 'D' },
+	{ "redirty-fb", required_argument, NULL, 'R' },
 	{ "check-fb", required_argument, NULL, 'C' },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "help", no_argument, NULL, 'h' },
@@ -1137,6 +1179,8 @@ static int parse_option(int c, const char *arg)
 		return parse_fb(&opt.fill_fb, arg, true);
 	case 'D':
 		return parse_fb(&opt.dirty_fb, arg, true);
+	case 'R':
+		return parse_fb(&opt.redirty_fb, arg, true);
 	case 'C':
 		return parse_fb(&opt.check_fb, arg, false);
 	case 'v':
@@ -1166,10 +1210,14 @@ static int cmd_migrate(int argc, char **argv)
 		return print_usage("migrate needs %d uuid(s)", nr_uuids);
 	if (opt.save && opt.load)
 		return print_usage("--save and --load exclude each other");
+	if (opt.redirty_fb.set && (!opt.dirty_fb.set ||
+				   opt.redirty_fb.region != opt.dirty_fb.region))
+		return print_usage("--redirty-fb needs --dirty-fb of its region");
 	if (opt.save && (opt.peek.nr || opt.check_fb.set))
 		return print_usage("--peek and --check-fb need a destination");
 	if (opt.load && (opt.poke.nr || opt.peek_src.nr || opt.fill_fb.set ||
-			 opt.dirty_fb.set || opt.check_fb.set))
+			 opt.dirty_fb.set || opt.redirty_fb.set ||
+			 opt.check_fb.set))
 		return print_usage("--poke, --peek-src and the -fb options need a source");
 	if (opt.save)
 		return do_save(argv[optind]);
