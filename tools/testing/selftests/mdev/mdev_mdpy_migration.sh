@@ -21,7 +21,7 @@ if [ ! -e "$TV/migration_info.json" ]; then
 	ktap_skip_all "mdpy without migration_info.json"
 	exit "$KSFT_SKIP"
 fi
-ktap_set_plan 65
+ktap_set_plan 66
 
 MIG=$DIR/mig_client
 TMP=$(mktemp -d)

@@ -86,6 +86,23 @@ qemu_fail() {
 	sed 's/^/# qemu '"$1"': /' "$QEMU_DIR/$1/log" 2> /dev/null | tail -n 20
 }
 
+# qemu_threads NAME: where NAME's threads wait, to tell a stuck kernel
+# call (a data fd read, a state change) from a QEMU that waits itself.
+qemu_threads() {
+	local t pid=${QEMU_PID[$1]:-}
+
+	[ -n "$pid" ] && [ -d "/proc/$pid" ] || return 0
+	for t in /proc/"$pid"/task/*; do
+		ktap_print_msg "qemu $1: thread $(cat "$t/comm") in" \
+			"$(cat "$t/wchan" 2> /dev/null)" \
+			"$(head -n 4 "$t/stack" 2> /dev/null |
+			   sed 's/^\[<[0-9a-f]*>\] //' | xargs)"
+	done
+	qmp "$1" query-migrate > /dev/null 2>&1 &&
+		ktap_print_msg "qemu $1: ${QMP_RET:0:400}"
+	return 0
+}
+
 # qemu_closefds: close this shell's connections (in a child that is
 # about to become QEMU or socat, so that it holds none of them).
 qemu_closefds() {
@@ -341,6 +358,7 @@ migrate_wait() {
 		sleep 0.2
 	done
 	qemu_fail "$1" "migration still $MIG_STATUS after ${QEMU_TIMEOUT}s"
+	qemu_threads "$1"
 	return 1
 }
 
