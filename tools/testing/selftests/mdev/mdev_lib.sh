@@ -68,11 +68,19 @@ write_errno() {
 	fi
 }
 
-# mdev_create PARENT TYPE: create a device, print its UUID.
+# mdev_create PARENT TYPE: create a device, print its UUID. A removed
+# device gives its instance back when it is released, which a kernel with
+# CONFIG_DEBUG_KOBJECT_RELEASE delays by up to 4 s: while the type has no
+# instance left, wait for one that much.
 mdev_create() {
-	local u
+	local u i t
 	u=$(cat /proc/sys/kernel/random/uuid)
-	echo "$u" > "$(mdev_type_dir "$1" "$2")/create" || return 1
+	t=$(mdev_type_dir "$1" "$2")
+	for ((i = 0; i < 25; i++)); do
+		[ "$(cat "$t/available_instances")" != 0 ] && break
+		sleep 0.2
+	done
+	echo "$u" > "$t/create" || return 1
 	MDEV_CREATED+=("$u")
 	echo "$u"
 }
