@@ -58,7 +58,7 @@ EXPORT_SYMBOL_GPL(mdev_migration_stream_desc);
 
 /* The header arrived: is it a stream this kernel can read? */
 static int mdev_mig_check_hdr(struct mdev_device *mdev,
-		     struct mdev_migration_stream_in *in)
+			      struct mdev_migration_stream_in *in)
 {
 	const struct mdev_migration_stream_hdr *hdr = (const void *)in->buf;
 	u32 len = le32_to_cpu(hdr->len);
@@ -81,7 +81,7 @@ static int mdev_mig_check_hdr(struct mdev_device *mdev,
 }
 
 static int mdev_mig_stream_in_step(struct mdev_device *mdev,
-			  struct mdev_migration_stream_in *in)
+				   struct mdev_migration_stream_in *in)
 {
 	int ret;
 

@@ -194,7 +194,7 @@ static const char *fake_read(struct kunit *test, struct mdev_mig_fake *f,
 	KUNIT_ASSERT_NOT_NULL(test, buf);
 	ret = mdev_migration_param_show(&f->mdev, &fake_params[idx], buf);
 	if (ret < 0)
-		return kunit_kasprintf(test, GFP_KERNEL, "error %zd", ret);
+		snprintf(buf, PAGE_SIZE, "error %zd", ret);
 	return buf;
 }
 
