@@ -17,10 +17,12 @@
  *
  * Locking: &mdev_migration.lock serializes, for one device, every call of
  * the driver's snapshot/get/set/check callbacks and protects @bound,
- * @opened and @frozen. The callbacks are only called while @bound: from
- * the bus's probe() until its remove() (mdev_migration_bind() and
- * _unbind()), so a file read on a device whose driver was unbound through
- * sysfs gets -ENODEV instead of reaching freed driver state. A description
+ * @opened and @frozen. The sysfs files call the callbacks only while
+ * @bound: from the bus's probe() until its remove() (mdev_migration_bind()
+ * and _unbind()), so a file read on a device whose driver was unbound
+ * through sysfs gets -ENODEV instead of reaching freed driver state. The
+ * driver's own calls (a description for its stream, a check of an
+ * incoming one) work until its remove() returns. A description
  * is read in one critical section, after one call of the driver's
  * snapshot(), so it is a consistent snapshot.
  */
@@ -87,11 +89,15 @@ bool mdev_migration_supported(struct mdev_type *mtype)
 	return mtype->parent->mdev_driver->migration && mtype->migration_caps;
 }
 
-/* Lock @mig for calls into the driver; -ENODEV if no driver is bound. */
-static int mdev_mig_lock_bound(struct mdev_migration *mig)
+/*
+ * Lock @mig for calls into the driver. A sysfs file (@from_file) may be
+ * used while no driver is bound: -ENODEV then. The driver's own calls
+ * need no such check: it exists while it calls.
+ */
+static int mdev_mig_lock(struct mdev_migration *mig, bool from_file)
 {
 	mutex_lock(&mig->lock);
-	if (mig->bound)
+	if (mig->bound || !from_file)
 		return 0;
 	mutex_unlock(&mig->lock);
 	return -ENODEV;
@@ -241,21 +247,9 @@ static int mdev_mig_read_values(struct mdev_device *mdev,
 	return 0;
 }
 
-/**
- * mdev_migration_describe - print the description of a device
- * @mdev: the device
- * @buf: where to print it
- * @size: room in @buf
- *
- * The description is one consistent snapshot of the device's parameters,
- * printed as in its migration_info.json file, newline included. A driver
- * puts it at the start of its migration stream.
- *
- * Return: the length printed, -E2BIG if @buf is too small, -ENODEV if the
- * device does not support migration or has no driver bound, or the error
- * of the driver's get().
- */
-int mdev_migration_describe(struct mdev_device *mdev, char *buf, size_t size)
+/* A description; see mdev_migration_describe() */
+static int mdev_mig_describe(struct mdev_device *mdev, char *buf,
+			     size_t size, bool from_file)
 {
 	struct mdev_migration *mig = mdev->migration;
 	struct mdev_migration_values *vals;
@@ -266,7 +260,7 @@ int mdev_migration_describe(struct mdev_device *mdev, char *buf, size_t size)
 	vals = mdev_mig_alloc_values();
 	if (!vals)
 		return -ENOMEM;
-	ret = mdev_mig_lock_bound(mig);
+	ret = mdev_mig_lock(mig, from_file);
 	if (!ret) {
 		ret = mdev_mig_read_values(mdev, vals);
 		mutex_unlock(&mig->lock);
@@ -276,12 +270,31 @@ int mdev_migration_describe(struct mdev_device *mdev, char *buf, size_t size)
 	kfree(vals);
 	return ret;
 }
+
+/**
+ * mdev_migration_describe - print the description of a device
+ * @mdev: the device
+ * @buf: where to print it
+ * @size: room in @buf
+ *
+ * The description is one consistent snapshot of the device's parameters,
+ * printed as in its migration_info.json file, newline included. A driver
+ * puts it at the start of its migration stream; it may call this until
+ * its remove() returns.
+ *
+ * Return: the length printed, -E2BIG if @buf is too small, -ENODEV if the
+ * device does not support migration, or the error of the driver's get().
+ */
+int mdev_migration_describe(struct mdev_device *mdev, char *buf, size_t size)
+{
+	return mdev_mig_describe(mdev, buf, size, false);
+}
 EXPORT_SYMBOL_GPL(mdev_migration_describe);
 
 /* Rules 1-3 against the current values, then the driver's rule 4. */
 static int mdev_mig_check_device(struct mdev_device *mdev,
 				 const struct migc_desc *src,
-				 struct migc_reason *why)
+				 struct migc_reason *why, bool from_file)
 {
 	struct mdev_migration *mig = mdev->migration;
 	struct mdev_migration_values *vals;
@@ -290,7 +303,7 @@ static int mdev_mig_check_device(struct mdev_device *mdev,
 	vals = mdev_mig_alloc_values();
 	if (!vals)
 		return -ENOMEM;
-	ret = mdev_mig_lock_bound(mig);
+	ret = mdev_mig_lock(mig, from_file);
 	if (ret)
 		goto out;
 	ret = mdev_mig_read_values(mdev, vals);
@@ -307,6 +320,26 @@ out:
 	return ret;
 }
 
+/* A device check; see mdev_migration_check() */
+static int mdev_mig_check(struct mdev_device *mdev, const char *buf,
+			  size_t len, bool from_file)
+{
+	struct migc_reason why = {};
+	struct migc_desc *src;
+	int ret;
+
+	if (!mdev->migration)
+		return -ENODEV;
+	src = mdev_mig_parse_desc(buf, len);
+	if (IS_ERR(src))
+		return PTR_ERR(src);
+	ret = mdev_mig_check_device(mdev, src, &why, from_file);
+	if (ret == -EPROTO || ret == -EINVAL)
+		mdev_mig_log_reason(mdev_dev(mdev), NULL, &why);
+	kvfree(src);
+	return ret;
+}
+
 /**
  * mdev_migration_check - can a device accept a migration from a source?
  * @mdev: the destination device
@@ -320,26 +353,12 @@ out:
  * migration stream, before it accepts any device state.
  *
  * Return: 0 if compatible, -EINVAL if @buf is malformed, -EPROTO if the
- * source is incompatible, -ENODEV if @mdev does not support migration or
- * has no driver bound.
+ * source is incompatible, -ENODEV if @mdev does not support migration.
  */
 int mdev_migration_check(struct mdev_device *mdev, const char *buf,
 			 size_t len)
 {
-	struct migc_reason why = {};
-	struct migc_desc *src;
-	int ret;
-
-	if (!mdev->migration)
-		return -ENODEV;
-	src = mdev_mig_parse_desc(buf, len);
-	if (IS_ERR(src))
-		return PTR_ERR(src);
-	ret = mdev_mig_check_device(mdev, src, &why);
-	if (ret == -EPROTO || ret == -EINVAL)
-		mdev_mig_log_reason(mdev_dev(mdev), NULL, &why);
-	kvfree(src);
-	return ret;
+	return mdev_mig_check(mdev, buf, len, false);
 }
 EXPORT_SYMBOL_GPL(mdev_migration_check);
 
@@ -403,7 +422,7 @@ EXPORT_SYMBOL_GPL(mdev_migration_model);
 static ssize_t migration_info_show(struct device *dev,
 				   struct device_attribute *attr, char *buf)
 {
-	int ret = mdev_migration_describe(to_mdev_device(dev), buf, PAGE_SIZE);
+	int ret = mdev_mig_describe(to_mdev_device(dev), buf, PAGE_SIZE, true);
 
 	return ret == -E2BIG ? -EFBIG : ret;
 }
@@ -412,7 +431,7 @@ static ssize_t migration_info_store(struct device *dev,
 				    struct device_attribute *attr,
 				    const char *buf, size_t count)
 {
-	int ret = mdev_migration_check(to_mdev_device(dev), buf, count);
+	int ret = mdev_mig_check(to_mdev_device(dev), buf, count, true);
 
 	return ret ? ret : count;
 }
@@ -456,7 +475,7 @@ VISIBLE_IF_KUNIT ssize_t mdev_migration_param_show(struct mdev_device *mdev,
 	struct migc_value v;
 	int ret;
 
-	ret = mdev_mig_lock_bound(mig);
+	ret = mdev_mig_lock(mig, true);
 	if (ret)
 		return ret;
 	ret = mdev_mig_snapshot(mdev);
@@ -601,7 +620,7 @@ VISIBLE_IF_KUNIT ssize_t mdev_migration_param_store(struct mdev_device *mdev,
 		ret = -EPROTO;
 		goto out;
 	}
-	ret = mdev_mig_lock_bound(mig);
+	ret = mdev_mig_lock(mig, true);
 	if (ret)
 		goto out;
 	ret = mdev_mig_param_apply(mdev, p, &v);
