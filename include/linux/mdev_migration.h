@@ -45,6 +45,18 @@ struct mdev_type;
  *	also change outside these callbacks, through its own sysfs files,
  *	captures it here, and @get and @check report that capture. Return 0
  *	or a negative errno, which the read or check returns.
+ * @predecessor: optional, for a model whose oldest implementation predates
+ *	the description in the stream (see "Older implementations" in
+ *	Documentation/driver-api/vfio-mediated-device-migration.rst). The
+ *	core calls it with the first @predecessor_len bytes of an incoming
+ *	stream that does not start with %MDEV_MIGRATION_STREAM_MAGIC. If
+ *	they are the header of the predecessor's stream, fill @implied with
+ *	what that stream says of its source: the model and the parameters
+ *	the old format expresses (the others are then at their off_value),
+ *	and return 0; the core runs the device check on it. Otherwise return
+ *	-EPROTO. Called without the device's migration lock.
+ * @predecessor_len: length of the predecessor's stream header, at least 4
+ *	and at most %MDEV_MIGRATION_STREAM_DESC_MAX
  *
  * The core calls @snapshot, @get, @set and @check of one device with that
  * device's migration lock held, so they are serialized against each other
@@ -63,6 +75,9 @@ struct mdev_migration_ops {
 	int (*type_check)(struct mdev_type *mtype, const struct migc_desc *src,
 			  struct migc_reason *why);
 	int (*snapshot)(struct mdev_device *mdev);
+	int (*predecessor)(struct mdev_device *mdev, const void *hdr,
+			   size_t len, struct migc_desc *implied);
+	size_t predecessor_len;
 };
 
 void mdev_migration_opened(struct mdev_device *mdev);
@@ -83,6 +98,12 @@ int mdev_migration_check(struct mdev_device *mdev, const char *buf,
  * Framing (little endian): magic "MDMG" (u32 0x474d444d), format version
  * (u16, currently 1), reserved (u16, zero), description length (u32, at
  * most MIGC_DOC_MAX), then the description as in migration_info.json.
+ *
+ * A model older than this framing has a predecessor stream without it
+ * (&mdev_migration_ops.predecessor): a device whose parameters are all at
+ * their off values sends that stream instead
+ * (mdev_migration_stream_predecessor()), and a destination takes one
+ * if its own parameters are at their off values.
  */
 #define MDEV_MIGRATION_STREAM_MAGIC	0x474d444d
 #define MDEV_MIGRATION_STREAM_VERSION	1
@@ -95,12 +116,14 @@ int mdev_migration_check(struct mdev_device *mdev, const char *buf,
  * @len: length of the whole block, known once the header arrived
  * @buf: the block received so far (header, then description)
  * @err: a refusal is final: the errno every later write returns
+ * @predecessor: the stream is the predecessor's: @buf holds its header
  */
 struct mdev_migration_stream_in {
 	size_t have;
 	size_t len;
 	u8 *buf;
 	int err;
+	bool predecessor;
 };
 
 void *mdev_migration_stream_desc(struct mdev_device *mdev, size_t *len);
@@ -108,6 +131,10 @@ ssize_t mdev_migration_stream_in_write(struct mdev_device *mdev,
 				       struct mdev_migration_stream_in *in,
 				       const char __user *ubuf, size_t len);
 bool mdev_migration_stream_in_done(const struct mdev_migration_stream_in *in);
+const void *
+mdev_migration_stream_in_predecessor(const struct mdev_migration_stream_in *in,
+				     size_t *len);
+int mdev_migration_stream_predecessor(struct mdev_device *mdev);
 void mdev_migration_stream_in_free(struct mdev_migration_stream_in *in);
 
 #endif /* _LINUX_MDEV_MIGRATION_H */

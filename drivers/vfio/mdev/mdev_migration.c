@@ -35,6 +35,7 @@
 #include <linux/sysfs.h>
 
 #include "mdev_private.h"
+#include "mdev_migration_priv.h"
 
 /**
  * struct mdev_migration_attr - one migration/params/<name> file
@@ -291,10 +292,42 @@ int mdev_migration_describe(struct mdev_device *mdev, char *buf, size_t size)
 }
 EXPORT_SYMBOL_GPL(mdev_migration_describe);
 
-/* Rules 1-3 against the current values, then the driver's rule 4. */
+/*
+ * The names of the parameters that @src leaves out and whose current value
+ * is not their off_value, comma-separated in @buf: what keeps a device
+ * from taking a stream whose format cannot express them.
+ */
+static void mdev_mig_not_off(const struct migc_model *model,
+			     const struct migc_value *values,
+			     const struct migc_desc *src, char *buf,
+			     size_t size)
+{
+	unsigned int i, j;
+	size_t used = 0;
+
+	buf[0] = '\0';
+	for (i = 0; i < model->nr_params; i++) {
+		const struct migc_param *p = &model->params[i];
+
+		for (j = 0; j < src->nr_params; j++)
+			if (!strcmp(src->params[j].name, p->name))
+				break;
+		if (j < src->nr_params || !p->has_off ||
+		    migc_value_equal(&values[i], &p->off_value))
+			continue;
+		used += scnprintf(buf + used, size - used, "%s%s",
+				  used ? ", " : "", p->name);
+	}
+}
+
+/*
+ * Rules 1-3 against the current values, then the driver's rule 4. On a
+ * refusal, @not_off (if not NULL) lists what mdev_mig_not_off() finds.
+ */
 static int mdev_mig_check_device(struct mdev_device *mdev,
 				 const struct migc_desc *src,
-				 struct migc_reason *why, bool from_file)
+				 struct migc_reason *why, bool from_file,
+				 char *not_off, size_t size)
 {
 	struct mdev_migration *mig = mdev->migration;
 	struct mdev_migration_values *vals;
@@ -314,6 +347,8 @@ static int mdev_mig_check_device(struct mdev_device *mdev,
 		if (ret)
 			why->verdict = MIGC_DRIVER_CHECK;
 	}
+	if (ret == -EPROTO && not_off)
+		mdev_mig_not_off(mig->model, vals->v, src, not_off, size);
 	mutex_unlock(&mig->lock);
 out:
 	kfree(vals);
@@ -333,7 +368,7 @@ static int mdev_mig_check(struct mdev_device *mdev, const char *buf,
 	src = mdev_mig_parse_desc(buf, len);
 	if (IS_ERR(src))
 		return PTR_ERR(src);
-	ret = mdev_mig_check_device(mdev, src, &why, from_file);
+	ret = mdev_mig_check_device(mdev, src, &why, from_file, NULL, 0);
 	if (ret == -EPROTO || ret == -EINVAL)
 		mdev_mig_log_reason(mdev_dev(mdev), NULL, &why);
 	kvfree(src);
@@ -361,6 +396,109 @@ int mdev_migration_check(struct mdev_device *mdev, const char *buf,
 	return mdev_mig_check(mdev, buf, len, false);
 }
 EXPORT_SYMBOL_GPL(mdev_migration_check);
+
+/* The length of the driver's predecessor header, 0 if it has none. */
+size_t mdev_migration_predecessor_len(struct mdev_device *mdev)
+{
+	struct mdev_migration *mig = mdev->migration;
+
+	return mig && mig->ops->predecessor ? mig->ops->predecessor_len : 0;
+}
+
+/**
+ * mdev_migration_check_predecessor - can a device take its predecessor's
+ *	stream?
+ * @mdev: the destination device
+ * @hdr: the first &mdev_migration_ops.predecessor_len bytes of the stream
+ * @len: their length
+ *
+ * The driver says what description the stream implies; the device check
+ * runs on it, so a device takes the stream only if the parameters the old
+ * format cannot express are at their off values. A refusal is logged.
+ *
+ * Return: 0 if the device can take the stream, -EPROTO if not (or if it
+ * is no stream of the predecessor), -ENOMEM.
+ */
+int mdev_migration_check_predecessor(struct mdev_device *mdev,
+				     const void *hdr, size_t len)
+{
+	struct mdev_migration *mig = mdev->migration;
+	struct migc_reason why = {};
+	struct migc_desc *src;
+	char not_off[128];
+	int ret;
+
+	src = kvzalloc(sizeof(*src), GFP_KERNEL);
+	if (!src)
+		return -ENOMEM;
+	if (mig->ops->predecessor(mdev, hdr, len, src)) {
+		dev_notice_ratelimited(mdev_dev(mdev),
+				       "migration stream: no description, and no stream of the predecessor\n");
+		ret = -EPROTO;
+		goto out;
+	}
+	ret = mdev_mig_check_device(mdev, src, &why, false, not_off,
+				    sizeof(not_off));
+	if (ret == -EINVAL)
+		ret = -EPROTO;	/* the driver implied a value of a wrong type */
+	if (ret == -EPROTO && not_off[0])
+		dev_notice_ratelimited(mdev_dev(mdev),
+				       "migration stream: a stream of the predecessor, which cannot express what is not at its off value here: %s\n",
+				       not_off);
+	else if (ret == -EPROTO)
+		dev_notice_ratelimited(mdev_dev(mdev),
+				       "migration stream: a stream of the predecessor, refused\n");
+	if (ret == -EPROTO)
+		mdev_mig_log_reason(mdev_dev(mdev), NULL, &why);
+out:
+	kvfree(src);
+	return ret;
+}
+EXPORT_SYMBOL_IF_KUNIT(mdev_migration_check_predecessor);
+
+/**
+ * mdev_migration_stream_predecessor - does a device send its predecessor's
+ *	stream?
+ * @mdev: the source device
+ *
+ * A driver whose model has a predecessor (&mdev_migration_ops.predecessor)
+ * calls this when the device leaves RUNNING for a migration state, after
+ * mdev_migration_freeze(). If every parameter with an off_value is at it,
+ * the device behaves as the predecessor did, and it sends the predecessor's
+ * stream byte for byte, without a description, so that an unmodified
+ * older destination accepts it. The parameters without an off_value must
+ * be ones the old format expresses.
+ *
+ * Return: 1 if the device sends its predecessor's stream, 0 if it sends a
+ * description first (or has no predecessor), or a negative errno.
+ */
+int mdev_migration_stream_predecessor(struct mdev_device *mdev)
+{
+	struct mdev_migration *mig = mdev->migration;
+	struct mdev_migration_values *vals;
+	unsigned int i;
+	int ret;
+
+	if (!mig || !mig->ops->predecessor)
+		return 0;
+	vals = mdev_mig_alloc_values();
+	if (!vals)
+		return -ENOMEM;
+	mutex_lock(&mig->lock);
+	ret = mdev_mig_read_values(mdev, vals);
+	mutex_unlock(&mig->lock);
+	for (i = 0; !ret && i < mig->model->nr_params; i++) {
+		const struct migc_param *p = &mig->model->params[i];
+
+		if (p->has_off && !migc_value_equal(&vals->v[i], &p->off_value))
+			break;
+	}
+	if (!ret)
+		ret = i == mig->model->nr_params;
+	kfree(vals);
+	return ret;
+}
+EXPORT_SYMBOL_GPL(mdev_migration_stream_predecessor);
 
 /**
  * mdev_migration_opened - note that a device was opened
@@ -861,6 +999,10 @@ int mdev_migration_validate(struct mdev_parent *parent)
 	if (!ops)
 		return 0;
 	if (WARN_ON(!ops->get))
+		return -EINVAL;
+	if (WARN_ON(ops->predecessor &&
+		    (ops->predecessor_len < sizeof(__le32) ||
+		     ops->predecessor_len > MDEV_MIGRATION_STREAM_DESC_MAX)))
 		return -EINVAL;
 	for (i = 0; i < parent->nr_types; i++) {
 		const struct migc_caps *caps = parent->types[i]->migration_caps;

@@ -5,13 +5,21 @@
  * framed with a magic, a format version and a length; the destination runs
  * the same device check as a write to its migration_info.json before it
  * accepts any device state, in whatever chunk sizes the data arrives.
+ *
+ * A stream without the magic may be the stream of the model's predecessor,
+ * an implementation older than the description: the driver recognises its
+ * header and says what description it implies, and the same device check
+ * runs on that.
  */
 
 #include <linux/mdev.h>
 #include <linux/mdev_migration.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
+#include <linux/unaligned.h>
 #include <asm/byteorder.h>
+
+#include "mdev_migration_priv.h"
 
 struct mdev_migration_stream_hdr {
 	__le32 magic;
@@ -56,6 +64,29 @@ void *mdev_migration_stream_desc(struct mdev_device *mdev, size_t *len)
 }
 EXPORT_SYMBOL_GPL(mdev_migration_stream_desc);
 
+#define MDEV_MIG_MAGIC_LEN sizeof(__le32)
+
+/* The magic arrived: a description follows, or the predecessor's header. */
+static int mdev_mig_check_magic(struct mdev_device *mdev,
+				struct mdev_migration_stream_in *in)
+{
+	u32 magic = get_unaligned_le32(in->buf);
+	size_t len;
+
+	if (magic == MDEV_MIGRATION_STREAM_MAGIC)
+		return 0;
+	len = mdev_migration_predecessor_len(mdev);
+	if (!len) {
+		dev_notice_ratelimited(mdev_dev(mdev),
+				       "migration stream: no description (magic %08x)\n",
+				       magic);
+		return -EPROTO;
+	}
+	in->predecessor = true;
+	in->len = len;
+	return 0;
+}
+
 /* The header arrived: is it a stream this kernel can read? */
 static int mdev_mig_check_hdr(struct mdev_device *mdev,
 			      struct mdev_migration_stream_in *in)
@@ -63,12 +94,6 @@ static int mdev_mig_check_hdr(struct mdev_device *mdev,
 	const struct mdev_migration_stream_hdr *hdr = (const void *)in->buf;
 	u32 len = le32_to_cpu(hdr->len);
 
-	if (le32_to_cpu(hdr->magic) != MDEV_MIGRATION_STREAM_MAGIC) {
-		dev_notice_ratelimited(mdev_dev(mdev),
-				       "migration stream: no description (magic %08x)\n",
-				       le32_to_cpu(hdr->magic));
-		return -EPROTO;
-	}
 	if (le16_to_cpu(hdr->version) != MDEV_MIGRATION_STREAM_VERSION ||
 	    hdr->reserved || !len || len > MIGC_DOC_MAX) {
 		dev_notice_ratelimited(mdev_dev(mdev),
@@ -80,13 +105,31 @@ static int mdev_mig_check_hdr(struct mdev_device *mdev,
 	return 0;
 }
 
+/* How many more bytes before the next step can run. */
+static size_t mdev_mig_stream_in_want(const struct mdev_migration_stream_in *in)
+{
+	if (in->len)
+		return in->len - in->have;
+	if (in->have < MDEV_MIG_MAGIC_LEN)
+		return MDEV_MIG_MAGIC_LEN - in->have;
+	return MDEV_MIG_HDR_LEN - in->have;
+}
+
 static int mdev_mig_stream_in_step(struct mdev_device *mdev,
 				   struct mdev_migration_stream_in *in)
 {
 	int ret;
 
+	if (in->have == MDEV_MIG_MAGIC_LEN && !in->len) {
+		ret = mdev_mig_check_magic(mdev, in);
+		if (ret || in->len != in->have)
+			return ret;
+	}
 	if (in->have == MDEV_MIG_HDR_LEN && !in->len)
 		return mdev_mig_check_hdr(mdev, in);
+	if (in->len && in->have == in->len && in->predecessor)
+		return mdev_migration_check_predecessor(mdev, in->buf,
+							in->len);
 	if (in->len && in->have == in->len) {
 		ret = mdev_migration_check(mdev, in->buf + MDEV_MIG_HDR_LEN,
 					   in->len - MDEV_MIG_HDR_LEN);
@@ -107,6 +150,9 @@ static int mdev_mig_stream_in_step(struct mdev_device *mdev,
  * Consumes bytes of the framed description from the start of @ubuf; once
  * it is complete it runs the device check (the generic rules and the
  * driver's own). Bytes beyond the description are left to the driver.
+ * A stream without the magic is the predecessor's if the driver has one:
+ * its header is consumed and checked the same way, and the driver finds
+ * it with mdev_migration_stream_in_predecessor().
  * A refusal is final: every later call returns the same error, so the
  * driver never sees device state of a stream it refused.
  *
@@ -129,8 +175,7 @@ ssize_t mdev_migration_stream_in_write(struct mdev_device *mdev,
 			return -ENOMEM;
 	}
 	while (done < len && !mdev_migration_stream_in_done(in)) {
-		size_t want = (in->len ? in->len : MDEV_MIG_HDR_LEN) - in->have;
-		size_t n = min(want, len - done);
+		size_t n = min(mdev_mig_stream_in_want(in), len - done);
 
 		if (copy_from_user(in->buf + in->have, ubuf + done, n))
 			return -EFAULT;
@@ -157,6 +202,29 @@ bool mdev_migration_stream_in_done(const struct mdev_migration_stream_in *in)
 	return !in->err && in->len && in->have == in->len;
 }
 EXPORT_SYMBOL_GPL(mdev_migration_stream_in_done);
+
+/**
+ * mdev_migration_stream_in_predecessor - the header of a predecessor's stream
+ * @in: the stream's state
+ * @len: set to the header's length
+ *
+ * Once mdev_migration_stream_in_done(), a driver with a predecessor asks
+ * which kind of stream follows: the header the core consumed and checked
+ * is part of the old format's device state.
+ *
+ * Return: the header (valid until mdev_migration_stream_in_free()), or
+ * NULL if the stream started with a description.
+ */
+const void *
+mdev_migration_stream_in_predecessor(const struct mdev_migration_stream_in *in,
+				     size_t *len)
+{
+	if (!mdev_migration_stream_in_done(in) || !in->predecessor)
+		return NULL;
+	*len = in->len;
+	return in->buf;
+}
+EXPORT_SYMBOL_GPL(mdev_migration_stream_in_predecessor);
 
 /**
  * mdev_migration_stream_in_free - release the stream's state

@@ -14,6 +14,7 @@
 #include <linux/mman.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
+#include <linux/unaligned.h>
 #include <asm/byteorder.h>
 
 #include "mdev_private.h"
@@ -148,14 +149,47 @@ static const struct mdev_migration_ops fake_ops = {
 	.snapshot = fake_snapshot,
 };
 
+/*
+ * The fake's predecessor stream starts with "OLD1" and the number of
+ * ports (le32); its serial number is the one every such device had.
+ */
+#define FAKE_OLD_LEN	8
+
+static int fake_predecessor(struct mdev_device *mdev, const void *hdr,
+			    size_t len, struct migc_desc *implied)
+{
+	if (len != FAKE_OLD_LEN || memcmp(hdr, "OLD1", 4))
+		return -EPROTO;
+	strscpy(implied->model, fake_model.name);
+	strscpy(implied->params[0].name, "ports");
+	implied->params[0].value.type = MIGC_INT;
+	implied->params[0].value.i = get_unaligned_le32(hdr + 4);
+	strscpy(implied->params[1].name, "serial");
+	implied->str_used = strscpy(implied->str, "sn-1") + 1;
+	implied->params[1].value.type = MIGC_STR;
+	implied->params[1].value.s = implied->str;
+	implied->nr_params = 2;
+	return 0;
+}
+
+static const struct mdev_migration_ops fake_pred_ops = {
+	.get = fake_get,
+	.set = fake_set,
+	.check = fake_check,
+	.snapshot = fake_snapshot,
+	.predecessor = fake_predecessor,
+	.predecessor_len = FAKE_OLD_LEN,
+};
+
 /* A bound fake device with the initial values, freed after the test. */
-static struct mdev_mig_fake *fake_new(struct kunit *test)
+static struct mdev_mig_fake *fake_new_ops(struct kunit *test,
+					  const struct mdev_migration_ops *ops)
 {
 	struct mdev_mig_fake *f;
 
 	f = kunit_kzalloc(test, sizeof(*f), GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, f);
-	f->driver.migration = &fake_ops;
+	f->driver.migration = ops;
 	f->parent.mdev_driver = &f->driver;
 	f->type.parent = &f->parent;
 	f->type.migration_caps = &fake_caps;
@@ -168,6 +202,11 @@ static struct mdev_mig_fake *fake_new(struct kunit *test)
 	KUNIT_ASSERT_NOT_NULL(test, f->mdev.migration);
 	mdev_migration_bind(&f->mdev);
 	return f;
+}
+
+static struct mdev_mig_fake *fake_new(struct kunit *test)
+{
+	return fake_new_ops(test, &fake_ops);
 }
 
 /* Every get() followed a snapshot(); then free the state. */
@@ -546,6 +585,75 @@ static void mdev_mig_test_stream_headers(struct kunit *test)
 	fake_done(test, dst);
 }
 
+/* Feed an 8-byte predecessor header in pieces of @step bytes. */
+static int fake_feed_old(struct kunit *test, struct mdev_mig_fake *dst,
+			 const char *magic, u32 ports, size_t step)
+{
+	struct mdev_migration_stream_in in = {};
+	u8 old[FAKE_OLD_LEN];
+	struct fake_stream s;
+	const void *hdr;
+	size_t off = 0, len = 0;
+	ssize_t n = 0;
+
+	memcpy(old, magic, 4);
+	put_unaligned_le32(ports, old + 4);
+	fake_stream_put(test, &s, old, sizeof(old), 0);
+	while (off < sizeof(old)) {
+		n = mdev_migration_stream_in_write(&dst->mdev, &in,
+						   s.ubuf + off,
+						   min(step, sizeof(old) - off));
+		if (n <= 0)
+			break;
+		off += n;
+	}
+	if (off == sizeof(old)) {
+		KUNIT_EXPECT_TRUE(test, mdev_migration_stream_in_done(&in));
+		hdr = mdev_migration_stream_in_predecessor(&in, &len);
+		KUNIT_EXPECT_EQ(test, len, sizeof(old));
+		KUNIT_EXPECT_TRUE(test, hdr && !memcmp(hdr, old, sizeof(old)));
+	}
+	mdev_migration_stream_in_free(&in);
+	return n < 0 ? n : 0;
+}
+
+/* A stream without the magic, from the model's predecessor. */
+static void mdev_mig_test_predecessor(struct kunit *test)
+{
+	struct mdev_mig_fake *dst = fake_new_ops(test, &fake_pred_ops);
+	struct mdev_mig_fake *plain = fake_new(test);
+	struct fake_stream s;
+	size_t i;
+
+	/* turbo is on: the old format cannot say so, so it is refused. */
+	for (i = 1; i <= FAKE_OLD_LEN; i++)
+		KUNIT_EXPECT_EQ_MSG(test, fake_feed_old(test, dst, "OLD1", 2, i),
+				    -EPROTO, "pieces of %zu bytes", i);
+	KUNIT_EXPECT_EQ(test, mdev_migration_stream_predecessor(&dst->mdev),
+			0);
+	KUNIT_ASSERT_EQ(test, fake_write(dst, FAKE_TURBO, "false"), 5);
+	KUNIT_EXPECT_STREQ(test, fake_read(test, dst, FAKE_TURBO), "false\n");
+	/* At the off values it sends, and takes, the old stream. */
+	KUNIT_EXPECT_EQ(test, mdev_migration_stream_predecessor(&dst->mdev),
+			1);
+	for (i = 1; i <= FAKE_OLD_LEN; i++)
+		KUNIT_EXPECT_EQ_MSG(test, fake_feed_old(test, dst, "OLD1", 2, i),
+				    0, "pieces of %zu bytes", i);
+	/* What the old header says still counts, and a foreign one is not it. */
+	KUNIT_EXPECT_EQ(test, fake_feed_old(test, dst, "OLD1", 3, 8), -EPROTO);
+	KUNIT_EXPECT_EQ(test, fake_feed_old(test, dst, "OLD2", 2, 8), -EPROTO);
+	/* A driver without a predecessor refuses the old stream. */
+	KUNIT_ASSERT_EQ(test, fake_write(plain, FAKE_TURBO, "false"), 5);
+	KUNIT_EXPECT_EQ(test, fake_feed_old(test, plain, "OLD1", 2, 8), -EPROTO);
+	KUNIT_EXPECT_EQ(test, mdev_migration_stream_predecessor(&plain->mdev),
+			0);
+	/* Streams with a description work as before. */
+	fake_stream_of(test, plain, &s, 5);
+	KUNIT_EXPECT_EQ(test, fake_feed(test, dst, &s, 3, 7), 0);
+	fake_done(test, dst);
+	fake_done(test, plain);
+}
+
 static struct kunit_case mdev_migration_test_cases[] = {
 	KUNIT_CASE(mdev_mig_test_create_param),
 	KUNIT_CASE(mdev_mig_test_runtime_param),
@@ -557,6 +665,7 @@ static struct kunit_case mdev_migration_test_cases[] = {
 	KUNIT_CASE(mdev_mig_test_stream_splits),
 	KUNIT_CASE(mdev_mig_test_stream_refusal),
 	KUNIT_CASE(mdev_mig_test_stream_headers),
+	KUNIT_CASE(mdev_mig_test_predecessor),
 	{}
 };
 
