@@ -32,4 +32,4 @@ TYPES=/sys/class/mdev_bus
 P=$TYPES/test_mdev_params/mdev_supported_types/test_mdev_params
 echo "kernel $(uname -r), $(nproc) vCPUs (QEMU, $(grep -m1 '^model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//'))"
 "$BENCH" -r "$rounds" -t "$TYPES/mtty/mdev_supported_types/mtty-2" \
-	-p fifo-state -m "$P-1" -m "$P-8" -m "$P-32" -m "$P-64"
+	-p config-state -m "$P-1" -m "$P-8" -m "$P-32" -m "$P-64"

@@ -65,14 +65,14 @@ show "echo $BAD > $TYPES/mtty-1/create"
 try "cat /tmp/desc.json > $DEVS/$BAD/migration_info.json"
 dmesg | grep 'migration check failed' | tail -n 1 | sed 's/^/  kernel log: /'
 
-step "a destination configured differently: fifo-state off"
-show "echo off > $DEVS/$DST/migration/params/fifo-state"
+step "a destination configured differently: config-state off"
+show "echo off > $DEVS/$DST/migration/params/config-state"
 try "cat /tmp/desc.json > $DEVS/$DST/migration_info.json"
 dmesg | grep 'migration check failed' | tail -n 1 | sed 's/^/  kernel log: /'
 
 step "a real migration of the source to the destination (VFIO uAPI)"
 MIG=out/kselftest/mdev/mig_client
-show "echo on > $DEVS/$DST/migration/params/fifo-state"
+show "echo on > $DEVS/$DST/migration/params/config-state"
 echo "program the source's UART: scratch register 0x5a, FIFO on, 'hi' queued"
 show "$MIG migrate -c 64 --poke 0:7:0x5a --poke 0:2:0x01 --poke 0:0:0x68,0x69 --peek 0:7:1 --peek 0:0:2 $SRC $DST"
 

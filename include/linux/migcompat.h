@@ -16,13 +16,13 @@
  *   {"models": {"kernel.org/samples/mtty": {"params": {
  *     "nr-ports": {"type": "int", "access": "readonly",
  *                  "allowed_values": [2], "init_value": 2},
- *     "fifo-state": {"type": "bool", "access": "runtime",
+ *     "config-state": {"type": "bool", "access": "runtime",
  *                    "init_value": true, "off_value": false}}}}}
  *
  * Description (what one device is)::
  *
  *   {"model": "kernel.org/samples/mtty",
- *    "params": {"nr-ports": 2, "fifo-state": true}}
+ *    "params": {"nr-ports": 2, "config-state": true}}
  */
 #ifndef _LINUX_MIGCOMPAT_H
 #define _LINUX_MIGCOMPAT_H

@@ -28,13 +28,13 @@ trap 'for u in $U $V; do mdevctl stop -u $u; mdevctl undefine -u $u; done 2>/dev
 
 check "mdevctl define an mtty-2 device" \
 	mdevctl define -u "$U" -p mtty -t mtty-2
-check "mdevctl modify adds attrs migration/params/fifo-size and fifo-state" \
+check "mdevctl modify adds attrs migration/params/fifo-size and config-state" \
 	bash -c "mdevctl modify -u $U --addattr=migration/params/fifo-size --value=4 &&
-		 mdevctl modify -u $U --addattr=migration/params/fifo-state --value=false"
+		 mdevctl modify -u $U --addattr=migration/params/config-state --value=false"
 check "mdevctl start" mdevctl start -u "$U"
 P=$MDEV_DEVICES/$U/migration/params
 expect_eq "fifo-size read back from sysfs" 4 "$(cat "$P/fifo-size" 2>&1)"
-expect_eq "fifo-state read back from sysfs" false "$(cat "$P/fifo-state" 2>&1)"
+expect_eq "config-state read back from sysfs" false "$(cat "$P/config-state" 2>&1)"
 expect_eq "the description carries mdevctl's values" \
 	'{"model": "kernel.org/samples/mtty", "params": {"nr-ports": 2, "fifo-size": 4}}' \
 	"$(cat "$MDEV_DEVICES/$U/migration_info.json" 2>&1)"

@@ -16,7 +16,7 @@ if [ ! -e "$(mdev_type_dir mtty 2)/migration_info.json" ]; then
 	ktap_skip_all "mtty without migration_info.json"
 	exit "$KSFT_SKIP"
 fi
-ktap_set_plan 39
+ktap_set_plan 40
 
 MIG=$DIR/mig_client
 TMP=$(mktemp -d)
@@ -84,26 +84,28 @@ mig_run "the same destination then takes the good stream" 0 migrate \
 	--load "$TMP/good" --peek 0:7:1 "$D"
 has "... and its state" "peek 0:7: 66"
 
-# 5. fifo-state: a new source to a destination that only takes it off.
+# 5. config-state: a new source to a destination that only takes it off.
 mdev_remove "$D"
 D=$(mdev_create mtty 2)
 P=$MDEV_DEVICES/$S/migration/params
-echo false > "$MDEV_DEVICES/$D/migration/params/fifo-state"
-mig_run "fifo-state on -> off destination: refused" 2 migrate "$S" "$D"
-echo false > "$P/fifo-state"
+echo false > "$MDEV_DEVICES/$D/migration/params/config-state"
+mig_run "config-state on -> off destination: refused" 2 migrate "$S" "$D"
+echo false > "$P/config-state"
 mig_run "after turning it off on the source: migrates" 0 migrate \
-	--poke 0:2:0x01 --poke 0:0:0x41 --peek 0:5:1 "$S" "$D"
-has "the FIFO is not carried: no data ready on the destination" "peek 0:5: 60"
-echo true > "$P/fifo-state"
+	--poke 0:2:0x01 --poke 0:0:0x41 --poke 7:0x3c:0x0b --peek 0:5:1 \
+	--peek 7:0x3c:1 "$S" "$D"
+has "the FIFO is carried (the older format has it): data ready" "peek 0:5: 01"
+has "the interrupt line is not: the destination's default" "peek 7:0x3c: 00"
+echo true > "$P/config-state"
 
 # 6. Runtime parameters are frozen while a device migrates.
 for state in PRE_COPY STOP_COPY RESUMING; do
 	err=$("$MIG" hold "$S" "$state" -- \
-		"/usr/bin/printf false > $P/fifo-state" 2>&1 >/dev/null)
-	expect_eq "fifo-state write in $state: EBUSY, value kept" \
-		"EBUSY true" "$(errno_of "$err") $(cat "$P/fifo-state")"
+		"/usr/bin/printf false > $P/config-state" 2>&1 >/dev/null)
+	expect_eq "config-state write in $state: EBUSY, value kept" \
+		"EBUSY true" "$(errno_of "$err") $(cat "$P/config-state")"
 done
-expect_write "fifo-state is writable again once RUNNING" "$P/fifo-state" \
+expect_write "config-state is writable again once RUNNING" "$P/config-state" \
 	false OK
 
 # 7. Removal while the device migrates: the files go at once, the removal

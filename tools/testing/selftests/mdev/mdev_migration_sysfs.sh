@@ -25,7 +25,7 @@ caps() {
 		"\"allowed_values\": [$1], \"init_value\": $1}, " \
 		"\"fifo-size\": {\"type\": \"int\", \"access\": \"create\", " \
 		"\"allowed_values\": [\"1-16\"], \"init_value\": 16, \"off_value\": 16}, " \
-		"\"fifo-state\": {\"type\": \"bool\", \"access\": \"runtime\", " \
+		"\"config-state\": {\"type\": \"bool\", \"access\": \"runtime\", " \
 		"\"init_value\": true, \"off_value\": false}}}}}"
 	echo
 }
@@ -44,14 +44,14 @@ check "nothing new directly under mdev_supported_types" \
 SRC=$(mdev_create mtty 2)
 S=$MDEV_DEVICES/$SRC
 P=$S/migration/params
-DESC="{\"model\": $M, \"params\": {\"nr-ports\": 2, \"fifo-state\": true}}"
+DESC="{\"model\": $M, \"params\": {\"nr-ports\": 2, \"config-state\": true}}"
 expect_eq "device description at creation" "$DESC" \
 	"$(cat "$S/migration_info.json")"
 expect_eq "nr-ports reads 2" 2 "$(cat "$P/nr-ports")"
 expect_eq "fifo-size reads 16" 16 "$(cat "$P/fifo-size")"
-expect_eq "fifo-state reads true" true "$(cat "$P/fifo-state")"
+expect_eq "config-state reads true" true "$(cat "$P/config-state")"
 expect_eq "parameter modes: 0644 whatever the access class" "644 644 644" \
-	"$(stat -c %a "$P/nr-ports" "$P/fifo-size" "$P/fifo-state" | xargs)"
+	"$(stat -c %a "$P/nr-ports" "$P/fifo-size" "$P/config-state" | xargs)"
 reads=$(for i in 1 2 3; do cat "$S/migration_info.json" "$P"/*; done | sort -u | wc -l)
 expect_eq "repeated reads give the same values" 4 "$reads"
 
@@ -75,25 +75,25 @@ expect_write "device check: a fresh mtty-2 accepts the source" \
 	"$D/migration_info.json" "$(cat /tmp/desc.json)" OK
 
 # A runtime parameter the source has turned off must be off here too.
-expect_write "fifo-state takes 'off' (kstrtobool spelling)" \
-	"$P/fifo-state" off OK
-expect_eq "fifo-state reads false" false "$(cat "$P/fifo-state")"
-expect_eq "fifo-state at off_value leaves the description" \
+expect_write "config-state takes 'off' (kstrtobool spelling)" \
+	"$P/config-state" off OK
+expect_eq "config-state reads false" false "$(cat "$P/config-state")"
+expect_eq "config-state at off_value leaves the description" \
 	"{\"model\": $M, \"params\": {\"nr-ports\": 2}}" \
 	"$(cat "$S/migration_info.json")"
-expect_write "device check: source without fifo-state, destination on: EPROTO" \
+expect_write "device check: source without config-state, destination on: EPROTO" \
 	"$D/migration_info.json" "$(cat "$S/migration_info.json")" EPROTO \
 	"$D/migration_info.json"
-echo false > "$Q/fifo-state"
+echo false > "$Q/config-state"
 expect_write "device check passes once the destination turns it off" \
 	"$D/migration_info.json" "$(cat "$S/migration_info.json")" OK
-echo 1 > "$P/fifo-state"
-echo true > "$Q/fifo-state"
+echo 1 > "$P/config-state"
+echo true > "$Q/config-state"
 
 # create parameters: writable until the device is first opened.
 expect_write "fifo-size 8 is accepted before open" "$P/fifo-size" 8 OK
 expect_eq "the description lists fifo-size once it leaves off_value" \
-	"{\"model\": $M, \"params\": {\"nr-ports\": 2, \"fifo-size\": 8, \"fifo-state\": true}}" \
+	"{\"model\": $M, \"params\": {\"nr-ports\": 2, \"fifo-size\": 8, \"config-state\": true}}" \
 	"$(cat "$S/migration_info.json")"
 expect_write "device check: fifo-size differs: EPROTO" \
 	"$D/migration_info.json" "$(cat "$S/migration_info.json")" EPROTO \
@@ -103,13 +103,13 @@ expect_write "fifo-size after open: EBUSY" "$P/fifo-size" 4 EBUSY \
 	"$P/fifo-size" "$S/migration_info.json"
 expect_write "fifo-size after open: its current value succeeds" \
 	"$P/fifo-size" 8 OK "$P/fifo-size" "$S/migration_info.json"
-expect_write "runtime fifo-state is still writable after open" \
-	"$P/fifo-state" false OK
-echo true > "$P/fifo-state"
+expect_write "runtime config-state is still writable after open" \
+	"$P/config-state" false OK
+echo true > "$P/config-state"
 
 # Malformed input: EINVAL, nothing changes.
-ALL=("$P/fifo-size" "$P/fifo-state" "$S/migration_info.json")
-expect_write "fifo-state 'maybe': EINVAL" "$P/fifo-state" maybe EINVAL "${ALL[@]}"
+ALL=("$P/fifo-size" "$P/config-state" "$S/migration_info.json")
+expect_write "config-state 'maybe': EINVAL" "$P/config-state" maybe EINVAL "${ALL[@]}"
 expect_write "fifo-size '0x10': EINVAL (decimal only)" "$Q/fifo-size" 0x10 EINVAL \
 	"$Q/fifo-size"
 expect_write "fifo-size ' 8': EINVAL" "$Q/fifo-size" " 8" EINVAL "$Q/fifo-size"
@@ -131,18 +131,18 @@ expect_write "device: other model: EPROTO" "$D/migration_info.json" \
 	"$D/migration_info.json"
 TURBO='"turbo": true'
 expect_write "type: unknown parameter: EPROTO" "$T2/migration_info.json" \
-	"{\"model\": $M, \"params\": {\"nr-ports\": 2, \"fifo-state\": true, $TURBO}}" EPROTO
+	"{\"model\": $M, \"params\": {\"nr-ports\": 2, \"config-state\": true, $TURBO}}" EPROTO
 
 # runtime parameters while frozen (the device out of RUNNING): the current
 # value succeeds, another one is EBUSY.
 # (mig_client runs the command with sh; /usr/bin/printf names the errno)
 out=$("$DIR/mig_client" hold "$SRC" STOP -- \
-	"/usr/bin/printf true > $P/fifo-state && echo same: OK;
-	 /usr/bin/printf false > $P/fifo-state" 2>&1)
-check "frozen fifo-state: writing its current value succeeds" \
+	"/usr/bin/printf true > $P/config-state && echo same: OK;
+	 /usr/bin/printf false > $P/config-state" 2>&1)
+check "frozen config-state: writing its current value succeeds" \
 	grep -q "same: OK" <<< "$out"
-expect_eq "frozen fifo-state: another value gets EBUSY, unchanged" \
-	"EBUSY true" "$(errno_of "$(grep 'printf:' <<< "$out")") $(cat "$P/fifo-state")"
+expect_eq "frozen config-state: another value gets EBUSY, unchanged" \
+	"EBUSY true" "$(errno_of "$(grep 'printf:' <<< "$out")") $(cat "$P/config-state")"
 
 # Permissions: readonly parameters and non-root writers.
 expect_write "readonly nr-ports: its current value succeeds" "$P/nr-ports" 2 OK \
@@ -153,9 +153,9 @@ if command -v setpriv > /dev/null; then
 	NOBODY=(setpriv --reuid=65534 --regid=65534 --clear-groups)
 	check "a non-root user reads the description" \
 		"${NOBODY[@]}" grep -q '"model"' "$S/migration_info.json"
-	got=$("${NOBODY[@]}" bash -c "echo false > $P/fifo-state" 2>&1)
+	got=$("${NOBODY[@]}" bash -c "echo false > $P/config-state" 2>&1)
 	expect_eq "a non-root writer gets EACCES, value unchanged" \
-		"EACCES true" "$(errno_of "$got") $(cat "$P/fifo-state")"
+		"EACCES true" "$(errno_of "$got") $(cat "$P/config-state")"
 else
 	ktap_test_skip "a non-root user reads the description (no setpriv)"
 	ktap_test_skip "a non-root writer gets EACCES (no setpriv)"

@@ -136,12 +136,12 @@ write_params() {
 	local P=$MDEV_DEVICES/$A/migration/params Q=$MDEV_DEVICES/$C/migration/params
 	local v
 	for v in false off 0 n on true; do
-		put "$P/fifo-state" $v OK EBUSY $GONE
+		put "$P/config-state" $v OK EBUSY $GONE
 	done
 	# A's fifo-size stays at B's (16) so that A can migrate to B: its
 	# current value, which a write leaves alone even after open.
 	put "$P/fifo-size" 16 OK $GONE
-	put "$Q/fifo-state" y OK EBUSY $GONE
+	put "$Q/config-state" y OK EBUSY $GONE
 	put "$Q/fifo-size" $((ops % 16 + 1)) OK EBUSY $GONE
 	put "$P/fifo-size" 17 EPROTO $GONE
 	put "$P/nr-ports" 2 OK $GONE
@@ -171,14 +171,14 @@ create_remove() {
 		x=
 		IFS= read -r -d '' x 2> /dev/null < "$D/migration_info.json"
 		[ -n "$x" ] && put "$D/migration_info.json" "$x" OK $GONE
-		[ -e "$D/migration/params/fifo-state" ] &&
-			put "$D/migration/params/fifo-state" off OK $GONE
+		[ -e "$D/migration/params/config-state" ] &&
+			put "$D/migration/params/config-state" off OK $GONE
 		put "$D/remove" 1 OK $GONE
 	done
 }
 
 # mig_client: 0 migrated, 1 cannot open (busy, or gone with mtty),
-# 2 refused (A's fifo-state, being written, differs from B's), 3 failed
+# 2 refused (A's config-state, being written, differs from B's), 3 failed
 # (mtty unloaded under it). hold: 0 held, 1 cannot open or reach the
 # state; its 3 (the device did not return to RUNNING) is a failure.
 # Exits are noted as migrate-N and hold-N.
@@ -218,7 +218,7 @@ run_unload() {
 	[ "$DELAYED_RELEASE" = 1 ] && { sleep 0.5; return; }
 	# Only sysfs files held open: EBUSY or a clean unload.
 	if ! exec {fd1}< "$MDEV_DEVICES/$A/migration_info.json" ||
-	   ! exec {fd2}< "$MDEV_DEVICES/$A/migration/params/fifo-state"; then
+	   ! exec {fd2}< "$MDEV_DEVICES/$A/migration/params/config-state"; then
 		bad "the files of $A are missing"
 		return
 	fi

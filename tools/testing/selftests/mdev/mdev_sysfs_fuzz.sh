@@ -85,9 +85,10 @@ check_kmsg_clean "no kernel warning, bug or sanitizer report during the fuzz"
 # Found by this fuzzer with -x (fixed by patch 0011): mtty took the port
 # records of a stream as they were, FIFO indices included; with rxtx.head
 # of port 0 out of range the next THR write stored a byte beyond the FIFO,
-# into the rest of struct mdev_state. The stream must be refused. Record
-# of port 0 after the description: registers, dlab, overrun, divisor, fcr,
-# max_fifo_size, trigger level, then fifo[16], head (byte 31), tail, count.
+# into the rest of struct mdev_state. The stream must be refused. After
+# the description, the older stream's 24-byte header, then the record of
+# port 0: registers, fifo[16], head (byte 24), tail, count, dlab (27),
+# overrun, divisor, fcr, max_fifo_size, trigger level.
 S=$(mdev_create mtty 2)
 "$DIR/mig_client" migrate --save "$TMP/fifo" "$S" > /dev/null
 dlen=$(od -An -tu4 -j8 -N4 "$TMP/fifo" | tr -d ' ')
@@ -96,17 +97,17 @@ dlen=$(od -An -tu4 -j8 -N4 "$TMP/fifo" | tr -d ' ')
 # record set to BYTE is refused by a new mtty-2, $D.
 refused() {
 	cp "$TMP/fifo" "$TMP/bad"
-	printf "\\x$3" | dd of="$TMP/bad" bs=1 seek=$((12 + dlen + $2)) \
+	printf "\\x$3" | dd of="$TMP/bad" bs=1 seek=$((12 + dlen + 24 + $2)) \
 		conv=notrunc status=none
 	D=$(mdev_create mtty 2)
 	mig_run "$1" 3 migrate --load "$TMP/bad" "$D"
 }
-refused "mtty refuses a stream whose FIFO head is out of range" 31 ff
+refused "mtty refuses a stream whose FIFO head is out of range" 24 ff
 # Review of that fix: bools other than 0 or 1 and a count that does not
 # match head and tail were taken too.
-refused "mtty refuses a stream whose dlab is neither 0 nor 1" 8 02
+refused "mtty refuses a stream whose dlab is neither 0 nor 1" 27 02
 refused "mtty refuses a stream whose FIFO count disagrees with head and tail" \
-	33 05
+	26 05
 mig_run "the refused destination still takes the unmodified stream" 0 \
 	migrate --load "$TMP/fifo" "$D"
 

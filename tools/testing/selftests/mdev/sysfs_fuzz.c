@@ -436,7 +436,7 @@ static const char * const tokens[] = {
 	"\"\\ud800\"", "\"\\udc00\\ud800\"", "\"\\uffff\"", "\"\\\"\"",
 	"\"\\n\"", "\"\\x41\"", "\"\\u00e9\"", "\"kernel.org/samples/mtty\"",
 	"\"kernel.org/samples/mdpy\"", "\"kernel.org/samples/mtty/\"",
-	"\"nr-ports\"", "\"fifo-size\"", "\"fifo-state\"", "\"width\"",
+	"\"nr-ports\"", "\"fifo-size\"", "\"config-state\"", "\"width\"",
 	"\"height\"", "\"format\"", "\"XR24\"", "\"Nr-ports\"",
 	"\"a-very-long-parameter-name-of-33-b\"", "\"x\": 1", ", \"x\": {}",
 	"\xff", "\xc0\x80", "\xed\xa0\x80", "\xf4\x90\x80\x80", "\xe2\x82",
