@@ -31,8 +31,15 @@ run_stage() {
 			FUZZ_SECONDS="${FUZZ_SECONDS:-15}"
 		;;
 	stock)
-		"$REPO/harness/build-stock.sh" &&
-		"$REPO/harness/vm/run.sh" -k stock -- "$KSFT"
+		# Then migration to and from Linux 6.12's own mtty, in boots
+		# of their own (not with T=).
+		"$REPO/harness/build-stock.sh" || return 1
+		local rc=0
+		"$REPO/harness/vm/run.sh" -k stock -- "$KSFT" || rc=1
+		if [ -z "${T:-}" ]; then
+			"$REPO/harness/predecessor.sh" || rc=1
+		fi
+		return $rc
 		;;
 	debug)
 		"$REPO/harness/build-debug.sh" &&

@@ -7,19 +7,29 @@
 # kmemleak report, ...) fails the run and is printed, even if the command
 # passed.
 #
-#   run.sh [-k stock|debug] [-m "modules to load"] [-t timeout] -- command...
+#   run.sh [-k stock|debug] [-m "modules to load"] [-t timeout]
+#          [-r module-root] [-s share] -- command...
+#
+# -r: the module root laid over the kernel's own modules instead of ours
+# (harness/build-upstream.sh makes one with Linux 6.12's unmodified mtty);
+# -s: a host folder the guest sees read-write at /run/share, to hand files
+# from one boot to the next.
 set -euo pipefail
 . "$(dirname "$0")/../lib.sh"
 
 KIND=stock
 MODULES="vfio vfio_iommu_type1 mdev mtty mdpy mbochs"
 TIMEOUT=1200
-while getopts "k:m:t:" o; do
+MODROOT_ARG=
+SHARE=
+while getopts "k:m:t:r:s:" o; do
 	case $o in
 	k) KIND=$OPTARG ;;
 	m) MODULES=$OPTARG ;;
 	t) TIMEOUT=$OPTARG ;;
-	*) die "usage: $0 [-k stock|debug] [-m modules] [-t secs] -- cmd" ;;
+	r) MODROOT_ARG=$(readlink -f "$OPTARG") ;;
+	s) SHARE=$(readlink -f "$OPTARG") ;;
+	*) die "usage: $0 [-k stock|debug] [-m modules] [-t secs] [-r modroot] [-s share] -- cmd" ;;
 	esac
 done
 shift $((OPTIND - 1))
@@ -38,6 +48,7 @@ debug)
 	;;
 *) die "unknown kernel $KIND" ;;
 esac
+[ -n "$MODROOT_ARG" ] && MODROOT=$MODROOT_ARG
 [ -r "$KERNEL" ] && [ -d "$MODROOT/lib/modules/$KVER" ] ||
 	die "$KIND kernel not built: run make $KIND"
 
@@ -84,14 +95,23 @@ VM_MODULES='$MODULES'
 VM_CWD='$PWD'
 EOT
 
+SHARE_ARGS=()
+SHARE_CMDLINE=
+if [ -n "$SHARE" ]; then
+	[ -d "$SHARE" ] || die "no folder $SHARE"
+	SHARE_ARGS=(-virtfs "local,path=$SHARE,mount_tag=share,security_model=none")
+	SHARE_CMDLINE=" vm.share=1"
+fi
+
 # The command's output streams live; kernel messages are checked below.
 set +e
 timeout --foreground "$TIMEOUT" qemu-system-x86_64 \
 	-machine q35 -cpu max,la57=off -smp 2 -m 2G -nographic -no-reboot \
 	-kernel "$KERNEL" -initrd "$INITRD" \
-	-append "console=ttyS0 loglevel=4 panic=-1 vm.guest=$REPO/harness/vm/guest.sh" \
+	-append "console=ttyS0 loglevel=4 panic=-1 vm.guest=$REPO/harness/vm/guest.sh$SHARE_CMDLINE" \
 	-virtfs local,path=/,mount_tag=hostroot,readonly=on,security_model=none,multidevs=remap \
 	-virtfs "local,path=$RUN,mount_tag=vmout,security_model=none" \
+	"${SHARE_ARGS[@]}" \
 	-nic none < /dev/null 2>&1 | tee "$RUN/console" |
 	sed -u -e 's/\r$//' -e 's/\x1bc//g' -e 's/\x1b\[[0-9;?]*[A-Za-z]//g' \
 	    -e '/^\[ *[0-9.]*\]/d' -e '/^guest: done/d' \

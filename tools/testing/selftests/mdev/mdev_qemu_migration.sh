@@ -45,62 +45,9 @@ for sc in $SCENARIOS; do
 done
 ktap_set_plan "$plan"
 
-if qemu_vfio_defaults_work; then
-	ktap_print_msg "QEMU's defaults: this kernel has CONFIG_IOMMUFD_DRIVER," \
-		"so device dirty tracking works"
-else
-	QEMU_VFIO_PROPS=",enable-migration=on,x-device-dirty-page-tracking=off"
-	ktap_print_msg "this kernel has no CONFIG_IOMMUFD_DRIVER: every" \
-		"DMA-logging report is EOPNOTSUPP, so QEMU's default (device" \
-		"dirty tracking) cannot migrate; vfio-pci gets" \
-		"${QEMU_VFIO_PROPS#,}"
-fi
+qemu_choose_vfio_props
 
-MTTY_IO=0xc000		# where the "firmware" puts mtty's BAR0 (I/O)
-MDPY_FB=0xe0000000	# and mdpy's BAR0 (the framebuffer)
-
-# mtty: registers and FIFO of port 0 (a 16550; what is sent is looped back
-# into the receive FIFO). put: LCR, the scratch register and three bytes
-# in the FIFO, all from SEED; check: all of them read back, the FIFO in
-# order and then empty (or, with "peek", without consuming the FIFO).
-mtty_put() {
-	local b
-
-	pci_map_bar0 "$1" "$MTTY_IO" IO &&
-	qtest "$1" outb $((MTTY_IO + 3)) 0x03 &&
-	qtest "$1" outb $((MTTY_IO + 7)) "$2" || return 1
-	for b in 1 2 3; do
-		qtest "$1" outb "$MTTY_IO" $(((b * 37 + $2) & 0xff)) || return 1
-	done
-}
-
-# qtest_expect NAME WHAT COMMAND EXPECTED: one read gives EXPECTED.
-qtest_expect() {
-	qtest "$1" $3 || return 1
-	if [ $((QTEST_VAL)) -ne $(($4)) ]; then
-		ktap_print_msg "$1: $2 is $QTEST_VAL, expected $4"
-		return 1
-	fi
-}
-
-mtty_check() {
-	local b
-
-	qtest_expect "$1" LCR "inb $((MTTY_IO + 3))" 0x03 &&
-	qtest_expect "$1" SCR "inb $((MTTY_IO + 7))" "$2" &&
-	qtest_expect "$1" "LSR data ready" "inb $((MTTY_IO + 5))" 0x01 ||
-		return 1
-	[ "${3:-}" = peek ] && return 0
-	for b in 1 2 3; do
-		qtest_expect "$1" "FIFO byte $b" "inb $MTTY_IO" \
-			$(((b * 37 + $2) & 0xff)) || return 1
-	done
-	qtest "$1" inb $((MTTY_IO + 5)) || return 1
-	if [ $((QTEST_VAL & 1)) -ne 0 ]; then
-		ktap_print_msg "$1: the FIFO has more than the three bytes"
-		return 1
-	fi
-}
+MDPY_FB=0xe0000000	# where the "firmware" puts mdpy's BAR0 (the framebuffer)
 
 # mdpy: dwords in pages across the framebuffer and a 16 KiB run of one
 # byte, all from SEED, written through QEMU's mapping of BAR0 (which
@@ -143,7 +90,7 @@ mdpy_check() {
 # either a parameter to write to it or another type.
 declare -A TYPE=([mtty]=2 [mdpy]=vga)
 declare -A BAD_TYPE=([mtty]=2 [mdpy]=xga)
-declare -A BAD_PARAM=([mtty]="fifo-state false" [mdpy]=)
+declare -A BAD_PARAM=([mtty]="config-state false" [mdpy]=)
 
 new_mdev() {
 	mdev_create "$1" "${2:-${TYPE[$1]}}"
@@ -318,7 +265,7 @@ frozen_while_paused() {
 	local s p
 
 	s=$(new_mdev mtty) || return 1
-	p=$MDEV_DEVICES/$s/migration/params/fifo-state
+	p=$MDEV_DEVICES/$s/migration/params/config-state
 	check "mtty: a VM started and paused" start_paused "$s"
 	expect_write "mtty: a paused VM's runtime parameter is frozen" \
 		"$p" false EBUSY "$p"

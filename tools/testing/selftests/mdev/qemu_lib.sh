@@ -399,3 +399,63 @@ qemu_wait_runstate() {
 	ktap_print_msg "qemu $1: run state $QMP_STATUS, expected $2"
 	return 1
 }
+
+# qemu_choose_vfio_props: QEMU's defaults where the kernel allows them,
+# else the vfio-pci properties that migrate without device dirty tracking.
+qemu_choose_vfio_props() {
+	if qemu_vfio_defaults_work; then
+		ktap_print_msg "QEMU's defaults: this kernel has" \
+			"CONFIG_IOMMUFD_DRIVER, so device dirty tracking works"
+		return
+	fi
+	QEMU_VFIO_PROPS=",enable-migration=on,x-device-dirty-page-tracking=off"
+	ktap_print_msg "this kernel has no CONFIG_IOMMUFD_DRIVER: every" \
+		"DMA-logging report is EOPNOTSUPP, so QEMU's default (device" \
+		"dirty tracking) cannot migrate; vfio-pci gets" \
+		"${QEMU_VFIO_PROPS#,}"
+}
+
+MTTY_IO=0xc000		# where the "firmware" puts mtty's BAR0 (I/O)
+
+# mtty: registers and FIFO of port 0 (a 16550; what is sent is looped back
+# into the receive FIFO). put: LCR, the scratch register and three bytes
+# in the FIFO, all from SEED; check: all of them read back, the FIFO in
+# order and then empty (or, with "peek", without consuming the FIFO).
+mtty_put() {
+	local b
+
+	pci_map_bar0 "$1" "$MTTY_IO" IO &&
+	qtest "$1" outb $((MTTY_IO + 3)) 0x03 &&
+	qtest "$1" outb $((MTTY_IO + 7)) "$2" || return 1
+	for b in 1 2 3; do
+		qtest "$1" outb "$MTTY_IO" $(((b * 37 + $2) & 0xff)) || return 1
+	done
+}
+
+# qtest_expect NAME WHAT COMMAND EXPECTED: one read gives EXPECTED.
+qtest_expect() {
+	qtest "$1" $3 || return 1
+	if [ $((QTEST_VAL)) -ne $(($4)) ]; then
+		ktap_print_msg "$1: $2 is $QTEST_VAL, expected $4"
+		return 1
+	fi
+}
+
+mtty_check() {
+	local b
+
+	qtest_expect "$1" LCR "inb $((MTTY_IO + 3))" 0x03 &&
+	qtest_expect "$1" SCR "inb $((MTTY_IO + 7))" "$2" &&
+	qtest_expect "$1" "LSR data ready" "inb $((MTTY_IO + 5))" 0x01 ||
+		return 1
+	[ "${3:-}" = peek ] && return 0
+	for b in 1 2 3; do
+		qtest_expect "$1" "FIFO byte $b" "inb $MTTY_IO" \
+			$(((b * 37 + $2) & 0xff)) || return 1
+	done
+	qtest "$1" inb $((MTTY_IO + 5)) || return 1
+	if [ $((QTEST_VAL & 1)) -ne 0 ]; then
+		ktap_print_msg "$1: the FIFO has more than the three bytes"
+		return 1
+	fi
+}
