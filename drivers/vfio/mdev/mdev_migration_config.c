@@ -610,9 +610,8 @@ EXPORT_SYMBOL_GPL(mdev_migration_config_unhold);
  * vfio_ap: a queue of the configuration left the host). Until the device
  * is back in RUNNING, read() and write() on its data fd return @err, and
  * so does every state change other than to RUNNING. A no-op while the
- * device is RUNNING. Takes only a spinlock: callable with the driver's
- * locks held, but not with the migration state lock held (between
- * mdev_migration_config_hold() and _unhold() the device is RUNNING anyway).
+ * device is RUNNING. Takes only a spinlock: callable from any context,
+ * with or without the driver's locks or the migration state lock held.
  */
 void mdev_migration_config_fail(struct mdev_device *mdev, int err)
 {
