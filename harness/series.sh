@@ -45,7 +45,6 @@ MAP=(
 	"1 drivers/vfio/mdev/mdev_migration_stream.c"
 	"1 drivers/vfio/mdev/mdev_migration_priv.h"
 	"1 drivers/vfio/mdev/mdev_migration_config.c"
-	"1 drivers/vfio/mdev/mdev_migration_config.h"
 	"1 patches/0001-*"
 	"1 patches/0003-*"
 	"1 patches/0006-*"

@@ -34,7 +34,6 @@
 #include <linux/slab.h>
 #include <linux/sysfs.h>
 
-#include "mdev_migration_config.h"
 #include "mdev_private.h"
 #include "mdev_migration_priv.h"
 

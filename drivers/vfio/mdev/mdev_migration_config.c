@@ -49,7 +49,7 @@
 #include <linux/uaccess.h>
 #include <linux/vfio.h>
 
-#include "mdev_migration_config.h"
+#include "mdev_migration_priv.h"
 
 /**
  * struct mdev_mig_cfg_file - one data transfer session

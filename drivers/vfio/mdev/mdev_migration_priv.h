@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * What the parts of the mdev core's migration support share among
- * themselves: the stream helpers ask the device state kept in
- * mdev_migration.c.
+ * themselves: the stream helpers and the config-only migration reach the
+ * per-device state kept in mdev_migration.c.
  */
 #ifndef _MDEV_MIGRATION_PRIV_H
 #define _MDEV_MIGRATION_PRIV_H
@@ -10,9 +10,16 @@
 #include <linux/types.h>
 
 struct mdev_device;
+struct mdev_migration_config;
 
+/* mdev_migration_stream.c: a stream of the model's predecessor */
 size_t mdev_migration_predecessor_len(struct mdev_device *mdev);
 int mdev_migration_check_predecessor(struct mdev_device *mdev,
 				     const void *hdr, size_t len);
+
+/* mdev_migration_config.c: its state lives with &struct mdev_migration */
+struct mdev_migration_config *mdev_migration_config_alloc(void);
+void mdev_migration_config_free(struct mdev_migration_config *cfg);
+struct mdev_migration_config *mdev_migration_config_of(struct mdev_device *mdev);
 
 #endif /* _MDEV_MIGRATION_PRIV_H */
