@@ -110,4 +110,22 @@ ssize_t mdev_migration_stream_in_write(struct mdev_device *mdev,
 bool mdev_migration_stream_in_done(const struct mdev_migration_stream_in *in);
 void mdev_migration_stream_in_free(struct mdev_migration_stream_in *in);
 
+/*
+ * Config-only migration: a complete VFIO migration v2 implementation for
+ * devices whose whole migration state is their configuration. The data is
+ * the block mdev_migration_stream_desc() returns; the destination runs the
+ * device check on it. See "Devices whose state is their configuration" in
+ * Documentation/driver-api/vfio-mediated-device-migration.rst.
+ */
+struct vfio_migration_ops;
+
+#define MDEV_MIGRATION_CONFIG_FLAGS \
+	(VFIO_MIGRATION_STOP_COPY | VFIO_MIGRATION_P2P | VFIO_MIGRATION_PRE_COPY)
+extern const struct vfio_migration_ops mdev_migration_config_ops;
+
+void mdev_migration_config_reset(struct mdev_device *mdev);
+int mdev_migration_config_hold(struct mdev_device *mdev);
+void mdev_migration_config_unhold(struct mdev_device *mdev);
+void mdev_migration_config_fail(struct mdev_device *mdev, int err);
+
 #endif /* _LINUX_MDEV_MIGRATION_H */

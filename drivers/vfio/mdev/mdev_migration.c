@@ -34,6 +34,7 @@
 #include <linux/slab.h>
 #include <linux/sysfs.h>
 
+#include "mdev_migration_config.h"
 #include "mdev_private.h"
 
 /**
@@ -59,6 +60,7 @@ struct mdev_migration_attr {
  * @kobj: the migration/ folder, while the device is in sysfs
  * @params: the migration/params/ group
  * @attrs: one attribute per parameter of @model
+ * @config: the state of the config-only migration (mdev_migration_config.c)
  */
 struct mdev_migration {
 	struct mutex lock;	/* see the locking note at the top */
@@ -70,6 +72,7 @@ struct mdev_migration {
 	struct kobject *kobj;
 	struct attribute_group params;
 	struct mdev_migration_attr *attrs;
+	struct mdev_migration_config *config;
 };
 
 /*
@@ -417,6 +420,17 @@ const struct migc_model *mdev_migration_model(struct mdev_device *mdev)
 }
 EXPORT_SYMBOL_GPL(mdev_migration_model);
 
+/**
+ * mdev_migration_config_of - the config-only migration state of a device
+ * @mdev: the device
+ *
+ * Return: the state, or NULL if the device does not support migration.
+ */
+struct mdev_migration_config *mdev_migration_config_of(struct mdev_device *mdev)
+{
+	return mdev->migration ? mdev->migration->config : NULL;
+}
+
 /* <device>/migration_info.json: an attribute group of every mdev device */
 
 static ssize_t migration_info_show(struct device *dev,
@@ -709,6 +723,14 @@ int mdev_migration_init(struct mdev_device *mdev)
 	mig->model = &mtype->migration_caps->models[0];
 	mig->ops = mtype->parent->mdev_driver->migration;
 	ret = mdev_mig_init_params(mdev, mig);
+	if (!ret) {
+		mig->config = mdev_migration_config_alloc();
+		if (!mig->config) {
+			kfree(mig->params.attrs);
+			kfree(mig->attrs);
+			ret = -ENOMEM;
+		}
+	}
 	if (ret) {
 		mutex_destroy(&mig->lock);
 		kfree(mig);
@@ -734,6 +756,7 @@ void mdev_migration_free(struct mdev_device *mdev)
 	if (!mig)
 		return;
 	WARN_ON_ONCE(mig->kobj);
+	mdev_migration_config_free(mig->config);
 	kfree(mig->params.attrs);
 	kfree(mig->attrs);
 	mutex_destroy(&mig->lock);

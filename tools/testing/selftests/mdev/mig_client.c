@@ -9,6 +9,7 @@
  *   mig_client hold <uuid> <STATE> -- <shell command>
  *   mig_client state <uuid>
  *   mig_client fb <uuid> fill|check REGION:SEED
+ *   mig_client fsm <uuid>
  *
  * Every device is opened in its own container (group, type1 IOMMU, device
  * fd). Options of migrate (they come before the uuids):
@@ -50,6 +51,30 @@
  *   --check-fb REGION    after a successful migration: compare the
  *                        destination's region with the source's, byte for
  *                        byte, through mappings of both
+ *   --p2p                go through the P2P states as QEMU does: the
+ *                        source RUNNING -> RUNNING_P2P -> STOP ->
+ *                        STOP_COPY, or PRE_COPY -> PRE_COPY_P2P ->
+ *                        STOP_COPY; the destination RUNNING ->
+ *                        RUNNING_P2P -> STOP -> RESUMING, then RESUMING ->
+ *                        STOP -> RUNNING_P2P -> RUNNING
+ *   --combo              use combination transitions: the source RUNNING
+ *                        -> STOP_COPY without PRE_COPY, the destination
+ *                        RUNNING -> RESUMING and RESUMING -> RUNNING, each
+ *                        in one set-state ioctl
+ *   --end-read           with PRE_COPY, once no initial bytes are left,
+ *                        read() once more: it must fail with ENOMSG (the
+ *                        temporary end of the pre-copy data); in
+ *                        STOP_COPY, VFIO_MIG_GET_PRECOPY_INFO must fail
+ *                        with EINVAL and a read() after EOF must return 0
+ *   --extra N            append N bytes (0xa5) to the stream before it is
+ *                        written to the destination
+ *   --try-finish         with --abort-after: request RESUMING -> STOP of
+ *                        the destination after the last write anyway
+ *   --write-on           after a write() refused with EPROTO, write() one
+ *                        more byte and print the result
+ *   --then CMD           run CMD with system() once the migration ended
+ *                        (done, failed or aborted), before any device is
+ *                        closed or the source is put back to RUNNING
  *   -v, --verbose        print every write() into the destination
  *
  * SPEC is REGION:OFFSET:BYTE[,BYTE...] for --poke and REGION:OFFSET:LEN
@@ -95,6 +120,17 @@
  *
  * state: prints "dev: state RUNNING" etc.
  *
+ * fsm: walks every arc of the migration FSM between the seven states:
+ * for each (FROM, TO) the device is reset (VFIO_DEVICE_RESET), moved to
+ * FROM, its data_fd prepared (in RESUMING: the device's own stream, saved
+ * first, written whole), then TO is requested. STOP_COPY -> PRE_COPY and
+ * STOP_COPY -> PRE_COPY_P2P must fail; every other arc must reach TO and
+ * return a new data_fd exactly when it starts a session (entering the
+ * saving group or RESUMING); a data_fd that continues must deliver the
+ * rest of the stream, one whose session ended must fail with ENODEV. One
+ * line per arc, "fsm: FROM -> TO: ok (...)" or "fsm: FROM -> TO: FAIL:
+ * ...", then "fsm: N arcs, N failed". Exit 3 if any failed.
+ *
  * fb: fill a region through its mapping with the pattern of SEED, or
  * compare it with that pattern byte for byte, on a device that is not
  * migrating (a framebuffer keeps its content across opens).
@@ -136,6 +172,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -191,6 +228,13 @@ static struct {
 	const char *load;
 	bool no_precopy;
 	bool verbose;
+	bool p2p;
+	bool combo;
+	bool end_read;
+	bool try_finish;
+	bool write_on;
+	size_t extra;
+	const char *then;
 	bool has_abort;
 	unsigned long long abort_after;
 	size_t chunks[MAX_CHUNKS];
@@ -252,6 +296,8 @@ static const char *state_name(__u32 state)
 	return vfio_mig_state_name(state);
 }
 
+static int run(const char *cmd);
+
 static int print_usage(const char *fmt, ...)
 {
 	va_list ap;
@@ -271,6 +317,9 @@ static int print_usage(const char *fmt, ...)
 	say("       mig_client hold <uuid> <STATE> -- <shell command>");
 	say("       mig_client state <uuid>");
 	say("       mig_client fb <uuid> fill|check REGION:SEED");
+	say("       mig_client fsm <uuid>");
+	say("       migrate options also: [--p2p] [--combo] [--end-read] [--extra N]");
+	say("           [--try-finish] [--write-on] [--then CMD]");
 	return EXIT_SETUP;
 }
 
@@ -752,6 +801,15 @@ static bool reached_abort(struct stream *st)
 	return (st->dst ? st->sent : st->len) >= opt.abort_after;
 }
 
+/* --write-on: a refusal is final for the data_fd */
+static void write_on(int fd, const unsigned char *p)
+{
+	ssize_t w = write(fd, p, 1);
+
+	say("dst: write after the refusal: %s",
+	    w < 0 ? err_str(errno) : "accepted");
+}
+
 static int write_chunk(struct stream *st, size_t n)
 {
 	const unsigned char *p = st->buf + st->sent;
@@ -766,8 +824,11 @@ static int write_chunk(struct stream *st, size_t n)
 				errno = EIO;
 			say("dst: write of %zu bytes: %s", n,
 			    w ? err_str(errno) : "wrote nothing");
-			if (errno == EPROTO)
+			if (errno == EPROTO) {
 				st->refused = true;
+				if (opt.write_on)
+					write_on(st->dst->data_fd, p);
+			}
 			say("dst: %zu bytes of the stream accepted", st->sent);
 			return -1;
 		}
@@ -885,6 +946,48 @@ static int read_precopy(struct side *src, struct stream *st, bool all)
 	}
 }
 
+/* --end-read in PRE_COPY: the temporary end of the pre-copy data. */
+static int precopy_end(struct side *src)
+{
+	unsigned char byte;
+	ssize_t n;
+
+	if (!opt.end_read)
+		return 0;
+	n = read(src->data_fd, &byte, 1);
+	if (n < 0 && errno == ENOMSG) {
+		say("src: read at the end of the pre-copy data: %s",
+		    err_str(errno));
+		return 0;
+	}
+	say("src: read at the end of the pre-copy data: %s, not ENOMSG",
+	    n < 0 ? err_str(errno) : "data");
+	return -1;
+}
+
+/* --end-read in STOP_COPY: no precopy info; after EOF, still EOF. */
+static int stop_copy_checks(struct side *src, bool after_eof)
+{
+	unsigned char byte;
+	__u64 initial, dirty;
+	ssize_t n;
+
+	if (!opt.end_read)
+		return 0;
+	if (after_eof) {
+		n = read(src->data_fd, &byte, 1);
+		say("src: read after EOF: %s", n < 0 ? err_str(errno) :
+		    n ? "data" : "0 (EOF)");
+		return n ? -1 : 0;
+	}
+	if (!vfio_mig_precopy_info(src->data_fd, &initial, &dirty)) {
+		say("src: precopy info in STOP_COPY: succeeded, not EINVAL");
+		return -1;
+	}
+	say("src: precopy info in STOP_COPY: %s", err_str(errno));
+	return errno == EINVAL ? 0 : -1;
+}
+
 /* STOP_COPY: read the data_fd to EOF. */
 static int stop_copy(struct side *src, struct stream *st)
 {
@@ -902,7 +1005,7 @@ static int stop_copy(struct side *src, struct stream *st)
 			return -1;
 	}
 	say("src: end of stream after %zu bytes", st->len);
-	return 0;
+	return stop_copy_checks(src, true);
 }
 
 /* The source half: 0 done, 1 --abort-after reached, -1 error. */
@@ -930,22 +1033,31 @@ static int source_save(struct side *src, struct stream *st, bool use_precopy)
 			fb_redirty(src);
 		}
 		/* a VMM sends the precopy data before stopping the source */
-		if (forward(st, true))
+		if (forward(st, true) || precopy_end(src))
+			return -1;
+		if (opt.p2p && side_set(src, VFIO_DEVICE_STATE_PRE_COPY_P2P))
 			return -1;
 	} else if (opt.dirty_fb.set) {
 		say("dirty-fb: needs PRE_COPY");
 		return -1;
-	} else if (side_set(src, VFIO_DEVICE_STATE_STOP)) {
+	} else if (opt.combo) {
+		say("src: RUNNING -> STOP_COPY in one step");
+	} else if ((opt.p2p && side_set(src, VFIO_DEVICE_STATE_RUNNING_P2P)) ||
+		   side_set(src, VFIO_DEVICE_STATE_STOP)) {
 		return -1;
 	}
-	if (side_set(src, VFIO_DEVICE_STATE_STOP_COPY))
+	if (side_set(src, VFIO_DEVICE_STATE_STOP_COPY) ||
+	    stop_copy_checks(src, false))
 		return -1;
 	return stop_copy(src, st);
 }
 
 static int dst_prepare(struct side *dst)
 {
-	if (side_set(dst, VFIO_DEVICE_STATE_STOP) ||
+	if (opt.combo)
+		return side_set(dst, VFIO_DEVICE_STATE_RESUMING);
+	if ((opt.p2p && side_set(dst, VFIO_DEVICE_STATE_RUNNING_P2P)) ||
+	    side_set(dst, VFIO_DEVICE_STATE_STOP) ||
 	    side_set(dst, VFIO_DEVICE_STATE_RESUMING))
 		return -1;
 	return 0;
@@ -953,12 +1065,49 @@ static int dst_prepare(struct side *dst)
 
 static int dst_finish(struct side *dst, struct stream *st)
 {
-	if (side_set(dst, VFIO_DEVICE_STATE_STOP)) {
+	if (side_set(dst, opt.combo ? VFIO_DEVICE_STATE_RUNNING :
+		     VFIO_DEVICE_STATE_STOP)) {
 		if (errno == EPROTO)
 			st->refused = true;
 		return -1;
 	}
+	if (opt.combo)
+		return 0;
+	if (opt.p2p && side_set(dst, VFIO_DEVICE_STATE_RUNNING_P2P))
+		return -1;
 	return side_set(dst, VFIO_DEVICE_STATE_RUNNING);
+}
+
+/* --extra: bytes after the end of the stream */
+static int append_extra(struct stream *st)
+{
+	if (!opt.extra)
+		return 0;
+	if (stream_reserve(st, opt.extra)) {
+		say("src: %s", err_str(ENOMEM));
+		return -1;
+	}
+	memset(st->buf + st->len, 0xa5, opt.extra);
+	st->len += opt.extra;
+	say("src: appended %zu bytes to the stream", opt.extra);
+	return 0;
+}
+
+/* --try-finish: leave RESUMING after an aborted stream */
+static void try_finish(struct side *dst, struct stream *st)
+{
+	if (!opt.try_finish)
+		return;
+	say("dst: leaving RESUMING after %zu bytes", st->sent);
+	if (!dst_finish(dst, st))
+		say("dst: left RESUMING with an incomplete stream");
+}
+
+/* --then: the command, while every device is still open */
+static void run_then(void)
+{
+	if (opt.then)
+		run(opt.then);
 }
 
 /* Write the rest of the stream: 0 done, 1 abort, -1 error. */
@@ -1004,6 +1153,8 @@ static int do_migrate(const char *src_uuid, const char *dst_uuid)
 		goto fail;
 	ret = source_save(&src, &st, want_precopy(&src, &dst));
 	if (!ret)
+		ret = append_extra(&st);
+	if (!ret)
 		ret = dst_complete(&st);
 	if (ret > 0)
 		goto abort;
@@ -1011,6 +1162,7 @@ static int do_migrate(const char *src_uuid, const char *dst_uuid)
 	    dst_finish(&dst, &st))
 		goto fail;
 	say("migrate: done, %zu bytes", st.len);
+	run_then();
 	ret = access_specs(&dst, &opt.peek) ||
 	      access_specs(&src, &opt.peek_src) ? EXIT_SETUP : 0;
 	if (!ret && fb_check(&src, &dst))
@@ -1020,6 +1172,7 @@ static int do_migrate(const char *src_uuid, const char *dst_uuid)
 	return ret;
 abort:
 	say("abort: after %zu bytes", st.sent);
+	try_finish(&dst, &st);
 	ret = EXIT_ABORTED;
 	goto restore;
 fail:
@@ -1028,6 +1181,8 @@ fail:
 	ret = st.refused ? EXIT_REFUSED : EXIT_MIGRATION;
 restore:
 	side_report(&dst);
+	side_report(&src);
+	run_then();
 	restore_src(&src);
 	access_specs(&src, &opt.peek_src);
 	return ret;
@@ -1112,17 +1267,20 @@ static int do_load(const char *uuid)
 	if (load_file(opt.load, &st) || side_open(&dst, "dst", uuid) ||
 	    side_running(&dst) || side_flags(&dst))
 		return EXIT_SETUP;
-	if (dst_prepare(&dst))
+	if (dst_prepare(&dst) || append_extra(&st))
 		goto fail;
 	ret = dst_complete(&st);
 	if (ret > 0) {
 		say("abort: after %zu bytes", st.sent);
+		try_finish(&dst, &st);
 		side_report(&dst);
+		run_then();
 		return EXIT_ABORTED;
 	}
 	if (ret < 0 || dst_finish(&dst, &st))
 		goto fail;
 	say("load: done, %zu bytes", st.len);
+	run_then();
 	ret = access_specs(&dst, &opt.peek) ? EXIT_SETUP : 0;
 	side_close(&dst);
 	free(st.buf);
@@ -1131,6 +1289,7 @@ fail:
 	say("load: failed%s", st.refused ?
 	    ", the destination refused the stream" : "");
 	side_report(&dst);
+	run_then();
 	return st.refused ? EXIT_REFUSED : EXIT_MIGRATION;
 }
 
@@ -1147,10 +1306,50 @@ static const struct option long_opts[] = {
 	{ "dirty-fb", required_argument, NULL, 'D' },
 	{ "redirty-fb", required_argument, NULL, 'R' },
 	{ "check-fb", required_argument, NULL, 'C' },
+	{ "p2p", no_argument, NULL, 'P' },
+	{ "combo", no_argument, NULL, 'O' },
+	{ "end-read", no_argument, NULL, 'E' },
+	{ "extra", required_argument, NULL, 'X' },
+	{ "try-finish", no_argument, NULL, 'T' },
+	{ "write-on", no_argument, NULL, 'W' },
+	{ "then", required_argument, NULL, 'H' },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "help", no_argument, NULL, 'h' },
 	{ }
 };
+
+/* The options of the config-only migration tests. */
+static int parse_option_cfg(int c, const char *arg)
+{
+	unsigned long long val;
+
+	switch (c) {
+	case 'P':
+		opt.p2p = true;
+		return 0;
+	case 'O':
+		opt.combo = true;
+		return 0;
+	case 'E':
+		opt.end_read = true;
+		return 0;
+	case 'X':
+		if (parse_num(arg, 1 << 20, &val))
+			return -1;
+		opt.extra = val;
+		return 0;
+	case 'T':
+		opt.try_finish = true;
+		return 0;
+	case 'W':
+		opt.write_on = true;
+		return 0;
+	case 'H':
+		opt.then = arg;
+		return 0;
+	}
+	return -1;
+}
 
 static int parse_option(int c, const char *arg)
 {
@@ -1187,7 +1386,7 @@ static int parse_option(int c, const char *arg)
 		opt.verbose = true;
 		return 0;
 	}
-	return -1;
+	return parse_option_cfg(c, arg);
 }
 
 static int cmd_migrate(int argc, char **argv)
@@ -1369,6 +1568,268 @@ static int cmd_fb(int argc, char **argv)
 	return n ? EXIT_MISMATCH : 0;
 }
 
+/* fsm: the states, and the arcs that start a data transfer session */
+static const __u32 fsm_states[] = {
+	VFIO_DEVICE_STATE_RUNNING, VFIO_DEVICE_STATE_STOP,
+	VFIO_DEVICE_STATE_STOP_COPY, VFIO_DEVICE_STATE_RESUMING,
+	VFIO_DEVICE_STATE_RUNNING_P2P, VFIO_DEVICE_STATE_PRE_COPY,
+	VFIO_DEVICE_STATE_PRE_COPY_P2P,
+};
+
+static bool fsm_saving(__u32 s)
+{
+	return s == VFIO_DEVICE_STATE_STOP_COPY ||
+	       s == VFIO_DEVICE_STATE_PRE_COPY ||
+	       s == VFIO_DEVICE_STATE_PRE_COPY_P2P;
+}
+
+static bool fsm_new_session(__u32 from, __u32 to)
+{
+	if (to == VFIO_DEVICE_STATE_RESUMING)
+		return from != to;
+	return fsm_saving(to) && !fsm_saving(from);
+}
+
+/* What a device's own stream looks like, for the arcs out of RESUMING. */
+static struct {
+	unsigned char buf[READ_SIZE];
+	size_t len;
+} fsm_stream;
+
+static char fsm_msg[256];
+
+static int fsm_fail(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(fsm_msg, sizeof(fsm_msg), fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+/* Read @fd until EOF (@eof) or ENOMSG; compare with the stream's rest. */
+static int fsm_read(int fd, size_t from, bool eof, size_t *got)
+{
+	unsigned char buf[READ_SIZE];
+	size_t len = 0;
+	ssize_t n;
+
+	for (;;) {
+		n = read(fd, buf + len, sizeof(buf) - len);
+		if (n > 0) {
+			len += n;
+			continue;
+		}
+		if (n == 0 && eof)
+			break;
+		if (n < 0 && errno == ENOMSG && !eof)
+			break;
+		return fsm_fail("read: %s", n ? err_str(errno) : "EOF in PRE_COPY");
+	}
+	*got = len;
+	if (from + len != fsm_stream.len ||
+	    memcmp(buf, fsm_stream.buf + from, len))
+		return fsm_fail("read %zu bytes, not the %zu of the stream",
+				len, fsm_stream.len - from);
+	return 0;
+}
+
+static int fsm_reset(struct vfio_dev *dev)
+{
+	__u32 state;
+
+	if (ioctl(dev->device, VFIO_DEVICE_RESET))
+		return fsm_fail("VFIO_DEVICE_RESET: %s", err_str(errno));
+	if (vfio_mig_get_state(dev, &state) ||
+	    state != VFIO_DEVICE_STATE_RUNNING)
+		return fsm_fail("not RUNNING after a reset");
+	return 0;
+}
+
+/* Reach @from from RUNNING; *fd is its session's data_fd or -1. */
+static int fsm_reach(struct vfio_dev *dev, __u32 from, int *fd, size_t *pos)
+{
+	__u32 state;
+	*fd = -1;
+	*pos = 0;
+	if (vfio_mig_set_state(dev, from, fd))
+		return fsm_fail("cannot reach %s: %s", state_name(from),
+				err_str(errno));
+	if (vfio_mig_get_state(dev, &state) || state != from)
+		return fsm_fail("not in %s", state_name(from));
+	if ((*fd >= 0) != (from != VFIO_DEVICE_STATE_RUNNING &&
+			   fsm_new_session(VFIO_DEVICE_STATE_RUNNING, from)))
+		return fsm_fail("RUNNING -> %s: data_fd %d", state_name(from),
+				*fd);
+	if (from == VFIO_DEVICE_STATE_RESUMING &&
+	    write(*fd, fsm_stream.buf, fsm_stream.len) != (ssize_t)fsm_stream.len)
+		return fsm_fail("RESUMING: writing the stream: %s",
+				err_str(errno));
+	if (from == VFIO_DEVICE_STATE_PRE_COPY ||
+	    from == VFIO_DEVICE_STATE_PRE_COPY_P2P) {
+		/* read the first byte: the rest must follow on the same fd */
+		unsigned char b;
+
+		if (read(*fd, &b, 1) != 1 || b != fsm_stream.buf[0])
+			return fsm_fail("%s: first byte", state_name(from));
+		*pos = 1;
+	}
+	return 0;
+}
+
+/* The data_fd of an ended session: read() or write() fail with ENODEV. */
+static int fsm_dead(int fd, __u32 from)
+{
+	unsigned char b = 0;
+	ssize_t n;
+
+	if (from == VFIO_DEVICE_STATE_RESUMING)
+		n = write(fd, &b, 1);
+	else
+		n = read(fd, &b, 1);
+	if (n >= 0 || errno != ENODEV)
+		return fsm_fail("the data_fd of the ended session: %s",
+				n >= 0 ? "works" : err_str(errno));
+	return 0;
+}
+
+/* One arc; 0 ok (fsm_msg says what), -1 failed (fsm_msg says why). */
+static int fsm_arc(struct vfio_dev *dev, __u32 from, __u32 to)
+{
+	bool refused = from == VFIO_DEVICE_STATE_STOP_COPY &&
+		       (to == VFIO_DEVICE_STATE_PRE_COPY ||
+			to == VFIO_DEVICE_STATE_PRE_COPY_P2P);
+	int fd, nfd, ret = -1;
+	size_t pos, got = 0;
+	__u32 state;
+
+	if (fsm_reset(dev) || fsm_reach(dev, from, &fd, &pos))
+		goto out_reset;
+	if (vfio_mig_set_state(dev, to, &nfd)) {
+		if (refused && errno == EINVAL &&
+		    !vfio_mig_get_state(dev, &state) && state == from) {
+			snprintf(fsm_msg, sizeof(fsm_msg),
+				 "refused: %s, still %s", err_str(errno),
+				 state_name(state));
+			ret = 0;
+		} else {
+			fsm_fail("%s", err_str(errno));
+		}
+		goto out;
+	}
+	if (refused) {
+		fsm_fail("accepted, must be refused");
+		goto out;
+	}
+	if (vfio_mig_get_state(dev, &state) || state != to) {
+		fsm_fail("state %s after the arc", state_name(state));
+		goto out;
+	}
+	if ((nfd >= 0) != (from != to && fsm_new_session(from, to))) {
+		fsm_fail("data_fd %d", nfd);
+		goto out;
+	}
+	if (nfd >= 0 && fd >= 0 && fsm_dead(fd, from))
+		goto out;
+	if (nfd >= 0 && fsm_saving(to)) {
+		if (fsm_read(nfd, 0, to == VFIO_DEVICE_STATE_STOP_COPY, &got))
+			goto out;
+		snprintf(fsm_msg, sizeof(fsm_msg), "new data_fd, %zu bytes%s",
+			 got, to == VFIO_DEVICE_STATE_STOP_COPY ? ", EOF" :
+			 ", ENOMSG");
+	} else if (nfd >= 0) {
+		snprintf(fsm_msg, sizeof(fsm_msg), "new data_fd");
+	} else if (fd >= 0 && (fsm_saving(to) || to == from)) {
+		if (from != VFIO_DEVICE_STATE_RESUMING &&
+		    fsm_read(fd, pos, to == VFIO_DEVICE_STATE_STOP_COPY, &got))
+			goto out;
+		snprintf(fsm_msg, sizeof(fsm_msg),
+			 "data_fd continues, %zu more bytes", got);
+	} else if (fd >= 0) {
+		if (fsm_dead(fd, from))
+			goto out;
+		snprintf(fsm_msg, sizeof(fsm_msg),
+			 "session ended, its data_fd: ENODEV");
+	} else {
+		snprintf(fsm_msg, sizeof(fsm_msg), "no data_fd");
+	}
+	ret = 0;
+out:
+	if (nfd >= 0 && !refused)
+		close(nfd);
+out_reset:
+	if (fd >= 0)
+		close(fd);
+	return ret;
+}
+
+/* The device's own stream, and RESUMING -> STOP without it. */
+static int fsm_prepare(struct vfio_dev *dev)
+{
+	__u32 state;
+	ssize_t n;
+	int fd, fd2;
+
+	if (fsm_reset(dev) ||
+	    vfio_mig_set_state(dev, VFIO_DEVICE_STATE_STOP_COPY, &fd) || fd < 0)
+		return -1;
+	do {
+		n = read(fd, fsm_stream.buf + fsm_stream.len,
+			 sizeof(fsm_stream.buf) - fsm_stream.len);
+		if (n > 0)
+			fsm_stream.len += n;
+	} while (n > 0);
+	close(fd);
+	say("fsm: the device's stream: %zu bytes", fsm_stream.len);
+	if (n < 0 || !fsm_stream.len || fsm_reset(dev) ||
+	    vfio_mig_set_state(dev, VFIO_DEVICE_STATE_RESUMING, &fd))
+		return -1;
+	if (!vfio_mig_set_state(dev, VFIO_DEVICE_STATE_STOP, &fd2)) {
+		say("fsm: RESUMING -> STOP without a stream: accepted, must fail");
+		close(fd);
+		return -1;
+	}
+	say("fsm: RESUMING -> STOP without a stream: %s", err_str(errno));
+	if (vfio_mig_get_state(dev, &state))
+		return -1;
+	say("fsm: then the state is %s", state_name(state));
+	close(fd);
+	return fsm_reset(dev);
+}
+
+static int cmd_fsm(int argc, char **argv)
+{
+	static struct side dev;
+	size_t i, j, failed = 0, n = 0;
+
+	if (argc != 2)
+		return print_usage("fsm needs <uuid>");
+	if (side_open(&dev, "dev", argv[1]) || side_flags(&dev))
+		return EXIT_SETUP;
+	if (fsm_prepare(&dev.dev)) {
+		say("fsm: cannot prepare: %s", fsm_msg);
+		return EXIT_MIGRATION;
+	}
+	for (i = 0; i < ARRAY_SIZE(fsm_states); i++) {
+		for (j = 0; j < ARRAY_SIZE(fsm_states); j++) {
+			__u32 from = fsm_states[i], to = fsm_states[j];
+			int ret = fsm_arc(&dev.dev, from, to);
+
+			n++;
+			if (ret)
+				failed++;
+			say("fsm: %s -> %s: %s%s%s", state_name(from),
+			    state_name(to), ret ? "FAIL: " : "ok (", fsm_msg,
+			    ret ? "" : ")");
+		}
+	}
+	fsm_reset(&dev.dev);
+	side_close(&dev);
+	say("fsm: %zu arcs, %zu failed", n, failed);
+	return failed ? EXIT_MIGRATION : 0;
+}
+
 int main(int argc, char **argv)
 {
 	setvbuf(stdout, NULL, _IOLBF, 0);
@@ -1383,6 +1844,8 @@ int main(int argc, char **argv)
 		return cmd_state(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "fb"))
 		return cmd_fb(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "fsm"))
+		return cmd_fsm(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help"))
 		return print_usage(NULL) - EXIT_SETUP;
 	return print_usage("unknown command %s", argv[1]);

@@ -1,0 +1,635 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Config-only migration: a complete VFIO migration v2 implementation for
+ * mdev devices whose whole migration state is their configuration (the
+ * s390 vfio_ap: the AP configuration is all there is). The migration data
+ * is the framed description of mdev_migration_stream_desc(), produced when
+ * the source leaves RUNNING, after its configuration was frozen; the
+ * destination runs the device check on it with
+ * mdev_migration_stream_in_write(). A driver adopts it with
+ * %MDEV_MIGRATION_CONFIG_FLAGS and &mdev_migration_config_ops, calls
+ * mdev_migration_config_reset() from its close_device() and brackets
+ * changes of its configuration through its own files with
+ * mdev_migration_config_hold() and _unhold().
+ *
+ * States: STOP_COPY, P2P and PRE_COPY. Combination transitions are
+ * stepped with vfio_mig_get_next_state(). PRE_COPY offers the whole block
+ * as initial bytes and never has dirty bytes; at the end of the pre-copy
+ * data read() fails with -ENOMSG, in STOP_COPY (same fd) it returns 0.
+ *
+ * Locking, outermost first:
+ * - &mdev_migration_config.state_mutex, the migration state lock: protects
+ *   @state, @frozen, @saving and @resuming. Held across every state change
+ *   (so the description a source sends is produced with it held), by
+ *   mdev_migration_config_hold() until _unhold() and by _reset().
+ * - &mdev_mig_cfg_file.lock: one data fd's buffers, position and
+ *   @disabled; taken by the fd's read(), write() and ioctl(), and with the
+ *   state lock held by a state change that ends or changes its session.
+ * - the core's per-device migration lock (see mdev_migration.c), taken by
+ *   mdev_migration_freeze(), the description and the device check;
+ * - the driver's own locks, taken by its migration callbacks;
+ * - &mdev_migration_config.fail_lock, a spinlock, innermost: @migrating
+ *   and @err, so that mdev_migration_config_fail() takes no other lock.
+ *
+ * A data fd may outlive its session: the device holds a reference to the
+ * file while the session lasts; ending the session disables the file
+ * (read() and write() then fail with -ENODEV) and drops that reference. A
+ * disabled file never touches the device, and every session ends before
+ * close_device() returns.
+ */
+
+#include <linux/anon_inodes.h>
+#include <linux/file.h>
+#include <linux/fs.h>
+#include <linux/mdev.h>
+#include <linux/mdev_migration.h>
+#include <linux/mutex.h>
+#include <linux/slab.h>
+#include <linux/spinlock.h>
+#include <linux/uaccess.h>
+#include <linux/vfio.h>
+
+#include "mdev_migration_config.h"
+#include "mdev_private.h"
+
+/**
+ * struct mdev_mig_cfg_file - one data transfer session
+ * @filp: its file
+ * @lock: protects every field below
+ * @mdev: the device; used only while !@disabled
+ * @cfg: the device's state; used only while !@disabled
+ * @disabled: the session ended; the file is dead
+ * @resuming: a destination's session, else a source's
+ * @stop_copy: saving, the device is in STOP_COPY: the end is EOF
+ * @block: saving: the framed description
+ * @len: saving: its length
+ * @pos: saving: bytes of it read so far
+ * @in: resuming: the description received and its check
+ */
+struct mdev_mig_cfg_file {
+	struct file *filp;
+	struct mutex lock;	/* see above */
+	struct mdev_device *mdev;
+	struct mdev_migration_config *cfg;
+	bool disabled;
+	bool resuming;
+	bool stop_copy;
+	void *block;
+	size_t len;
+	size_t pos;
+	struct mdev_migration_stream_in in;
+};
+
+/**
+ * struct mdev_migration_config - config-only migration state of a device
+ * @state_mutex: the migration state lock; protects @state, @frozen,
+ *	@saving and @resuming
+ * @state: the VFIO migration state
+ * @frozen: mdev_migration_freeze() was called for this migration
+ * @saving: the source's session, holding a reference to its file
+ * @resuming: the destination's session, holding a reference to its file
+ * @fail_lock: protects @migrating and @err
+ * @migrating: the device is not RUNNING
+ * @err: mdev_migration_config_fail()'s error, until back to RUNNING
+ */
+struct mdev_migration_config {
+	struct mutex state_mutex;	/* see above */
+	enum vfio_device_mig_state state;
+	bool frozen;
+	struct mdev_mig_cfg_file *saving;
+	struct mdev_mig_cfg_file *resuming;
+	spinlock_t fail_lock;	/* see above */
+	bool migrating;
+	int err;
+};
+
+struct mdev_migration_config *mdev_migration_config_alloc(void)
+{
+	struct mdev_migration_config *cfg;
+
+	cfg = kzalloc(sizeof(*cfg), GFP_KERNEL);
+	if (!cfg)
+		return NULL;
+	mutex_init(&cfg->state_mutex);
+	spin_lock_init(&cfg->fail_lock);
+	cfg->state = VFIO_DEVICE_STATE_RUNNING;
+	return cfg;
+}
+
+void mdev_migration_config_free(struct mdev_migration_config *cfg)
+{
+	if (!cfg)
+		return;
+	/* close_device() ended every session before the driver went away */
+	WARN_ON_ONCE(cfg->saving || cfg->resuming);
+	mutex_destroy(&cfg->state_mutex);
+	kfree(cfg);
+}
+
+/* The mdev of a VFIO device an mdev driver registered. */
+static struct mdev_device *mdev_mig_cfg_mdev(struct vfio_device *vdev)
+{
+	if (WARN_ON_ONCE(vdev->dev->bus != &mdev_bus_type))
+		return NULL;
+	return to_mdev_device(vdev->dev);
+}
+
+static struct mdev_migration_config *mdev_mig_cfg_of_vdev(struct vfio_device *vdev)
+{
+	struct mdev_device *mdev = mdev_mig_cfg_mdev(vdev);
+
+	return mdev ? mdev_migration_config_of(mdev) : NULL;
+}
+
+/* The error of mdev_migration_config_fail() for this migration, or 0. */
+static int mdev_mig_cfg_failed(struct mdev_migration_config *cfg)
+{
+	int err;
+
+	spin_lock(&cfg->fail_lock);
+	err = cfg->err;
+	spin_unlock(&cfg->fail_lock);
+	return err;
+}
+
+/* A data fd may be used: 0, -ENODEV once its session ended, or the failure. */
+static int mdev_mig_cfg_file_usable(struct mdev_mig_cfg_file *migf)
+{
+	lockdep_assert_held(&migf->lock);
+	if (migf->disabled)
+		return -ENODEV;
+	return mdev_mig_cfg_failed(migf->cfg);
+}
+
+static ssize_t mdev_mig_cfg_read(struct file *filp, char __user *buf,
+				 size_t len, loff_t *pos)
+{
+	struct mdev_mig_cfg_file *migf = filp->private_data;
+	ssize_t ret;
+
+	if (pos)
+		return -ESPIPE;
+	mutex_lock(&migf->lock);
+	ret = mdev_mig_cfg_file_usable(migf);
+	if (ret)
+		goto out;
+	if (migf->pos == migf->len) {
+		/* the temporary end of the pre-copy data, or the real end */
+		ret = migf->stop_copy ? 0 : -ENOMSG;
+		goto out;
+	}
+	len = min(len, migf->len - migf->pos);
+	if (copy_to_user(buf, migf->block + migf->pos, len)) {
+		ret = -EFAULT;
+		goto out;
+	}
+	migf->pos += len;
+	ret = len;
+out:
+	mutex_unlock(&migf->lock);
+	return ret;
+}
+
+static ssize_t mdev_mig_cfg_write(struct file *filp, const char __user *buf,
+				  size_t len, loff_t *pos)
+{
+	struct mdev_mig_cfg_file *migf = filp->private_data;
+	ssize_t ret;
+
+	if (pos)
+		return -ESPIPE;
+	mutex_lock(&migf->lock);
+	ret = mdev_mig_cfg_file_usable(migf);
+	if (ret)
+		goto out;
+	/* The description is the whole stream: nothing may follow it. */
+	if (len && mdev_migration_stream_in_done(&migf->in)) {
+		dev_notice_ratelimited(mdev_dev(migf->mdev),
+				       "migration stream: %zu bytes after the description\n",
+				       len);
+		ret = -EINVAL;
+		goto out;
+	}
+	ret = mdev_migration_stream_in_write(migf->mdev, &migf->in, buf, len);
+out:
+	mutex_unlock(&migf->lock);
+	return ret;
+}
+
+static long mdev_mig_cfg_ioctl(struct file *filp, unsigned int cmd,
+			       unsigned long arg)
+{
+	struct mdev_mig_cfg_file *migf = filp->private_data;
+	unsigned long minsz = offsetofend(struct vfio_precopy_info,
+					  dirty_bytes);
+	struct vfio_precopy_info info;
+	int ret;
+
+	if (cmd != VFIO_MIG_GET_PRECOPY_INFO)
+		return -ENOTTY;
+	if (copy_from_user(&info, (void __user *)arg, minsz))
+		return -EFAULT;
+	if (info.argsz < minsz)
+		return -EINVAL;
+	mutex_lock(&migf->lock);
+	ret = mdev_mig_cfg_file_usable(migf);
+	/* valid in the PRE_COPY states only */
+	if (!ret && (migf->resuming || migf->stop_copy))
+		ret = -EINVAL;
+	if (!ret) {
+		info.initial_bytes = migf->len - migf->pos;
+		info.dirty_bytes = 0;
+	}
+	mutex_unlock(&migf->lock);
+	if (ret)
+		return ret;
+	return copy_to_user((void __user *)arg, &info, minsz) ? -EFAULT : 0;
+}
+
+static int mdev_mig_cfg_release(struct inode *inode, struct file *filp)
+{
+	struct mdev_mig_cfg_file *migf = filp->private_data;
+
+	/* the session's own reference is gone: it ended */
+	kfree(migf->block);
+	mdev_migration_stream_in_free(&migf->in);
+	mutex_destroy(&migf->lock);
+	kfree(migf);
+	return 0;
+}
+
+static const struct file_operations mdev_mig_cfg_fops = {
+	.owner = THIS_MODULE,
+	.read = mdev_mig_cfg_read,
+	.write = mdev_mig_cfg_write,
+	.unlocked_ioctl = mdev_mig_cfg_ioctl,
+	.compat_ioctl = compat_ptr_ioctl,
+	.release = mdev_mig_cfg_release,
+};
+
+/*
+ * A new session: a source's carries the description of the device as it
+ * is now (frozen). The returned file holds two references: the session's
+ * and the one the VFIO core turns into the data fd.
+ */
+static struct mdev_mig_cfg_file *
+mdev_mig_cfg_file_new(struct mdev_device *mdev,
+		      struct mdev_migration_config *cfg, bool resuming)
+{
+	struct mdev_mig_cfg_file *migf;
+	struct file *filp;
+	int ret;
+
+	migf = kzalloc(sizeof(*migf), GFP_KERNEL);
+	if (!migf)
+		return ERR_PTR(-ENOMEM);
+	mutex_init(&migf->lock);
+	migf->mdev = mdev;
+	migf->cfg = cfg;
+	migf->resuming = resuming;
+	if (!resuming) {
+		migf->block = mdev_migration_stream_desc(mdev, &migf->len);
+		if (IS_ERR(migf->block)) {
+			ret = PTR_ERR(migf->block);
+			migf->block = NULL;
+			goto err;
+		}
+	}
+	filp = anon_inode_getfile("mdev_mig_config", &mdev_mig_cfg_fops, migf,
+				  resuming ? O_WRONLY : O_RDONLY);
+	if (IS_ERR(filp)) {
+		ret = PTR_ERR(filp);
+		goto err;
+	}
+	stream_open(filp->f_inode, filp);
+	migf->filp = get_file(filp);
+	return migf;
+err:
+	kfree(migf->block);
+	mutex_destroy(&migf->lock);
+	kfree(migf);
+	return ERR_PTR(ret);
+}
+
+/* End a session: its fd is dead from now on; drop the session's reference. */
+static void mdev_mig_cfg_file_end(struct mdev_mig_cfg_file *migf)
+{
+	mutex_lock(&migf->lock);
+	migf->disabled = true;
+	kfree(migf->block);
+	migf->block = NULL;
+	migf->len = 0;
+	migf->pos = 0;
+	mdev_migration_stream_in_free(&migf->in);
+	mutex_unlock(&migf->lock);
+	fput(migf->filp);
+}
+
+static void mdev_mig_cfg_end_sessions(struct mdev_migration_config *cfg)
+{
+	lockdep_assert_held(&cfg->state_mutex);
+	if (cfg->saving)
+		mdev_mig_cfg_file_end(cfg->saving);
+	if (cfg->resuming)
+		mdev_mig_cfg_file_end(cfg->resuming);
+	cfg->saving = NULL;
+	cfg->resuming = NULL;
+}
+
+/*
+ * Freeze the configuration when the device leaves RUNNING, release it
+ * when it is back (also after a failed first step): the state decides.
+ */
+static void mdev_mig_cfg_settle(struct mdev_device *mdev,
+				struct mdev_migration_config *cfg,
+				bool running)
+{
+	lockdep_assert_held(&cfg->state_mutex);
+	if (cfg->frozen == !running)
+		return;
+	cfg->frozen = !running;
+	mdev_migration_freeze(mdev, cfg->frozen);
+	spin_lock(&cfg->fail_lock);
+	cfg->migrating = !running;
+	cfg->err = 0;
+	spin_unlock(&cfg->fail_lock);
+}
+
+/* STOP -> STOP_COPY, RUNNING -> PRE_COPY, RUNNING_P2P -> PRE_COPY_P2P */
+static struct file *mdev_mig_cfg_start(struct mdev_device *mdev,
+				       struct mdev_migration_config *cfg,
+				       bool resuming, bool stop_copy)
+{
+	struct mdev_mig_cfg_file *migf;
+
+	migf = mdev_mig_cfg_file_new(mdev, cfg, resuming);
+	if (IS_ERR(migf))
+		return ERR_CAST(migf);
+	migf->stop_copy = stop_copy;
+	if (resuming)
+		cfg->resuming = migf;
+	else
+		cfg->saving = migf;
+	return migf->filp;
+}
+
+/* RESUMING -> STOP: only with the whole description received and accepted */
+static int mdev_mig_cfg_finish_resuming(struct mdev_device *mdev,
+					struct mdev_migration_config *cfg)
+{
+	struct mdev_mig_cfg_file *migf = cfg->resuming;
+	int ret;
+
+	mutex_lock(&migf->lock);
+	ret = migf->in.err;
+	if (!ret && !mdev_migration_stream_in_done(&migf->in)) {
+		dev_notice_ratelimited(mdev_dev(mdev),
+				       "migration stream: incomplete description (%zu bytes)\n",
+				       migf->in.have);
+		ret = -EPROTO;
+	}
+	mutex_unlock(&migf->lock);
+	if (!ret)
+		mdev_mig_cfg_end_sessions(cfg);
+	return ret;
+}
+
+/* PRE_COPY(_P2P) -> STOP_COPY: the same fd, whose end is now EOF */
+static void mdev_mig_cfg_stop_copy(struct mdev_migration_config *cfg)
+{
+	struct mdev_mig_cfg_file *migf = cfg->saving;
+
+	mutex_lock(&migf->lock);
+	migf->stop_copy = true;
+	mutex_unlock(&migf->lock);
+}
+
+static bool mdev_mig_cfg_precopy(enum vfio_device_mig_state state)
+{
+	return state == VFIO_DEVICE_STATE_PRE_COPY ||
+	       state == VFIO_DEVICE_STATE_PRE_COPY_P2P;
+}
+
+/* One arc of the FSM, as vfio_mig_get_next_state() lists them. */
+static struct file *mdev_mig_cfg_step(struct mdev_device *mdev,
+				      struct mdev_migration_config *cfg,
+				      enum vfio_device_mig_state next)
+{
+	enum vfio_device_mig_state cur = cfg->state;
+	int ret;
+
+	if (cur == VFIO_DEVICE_STATE_RUNNING)
+		mdev_mig_cfg_settle(mdev, cfg, false);
+
+	if ((cur == VFIO_DEVICE_STATE_STOP &&
+	     next == VFIO_DEVICE_STATE_STOP_COPY) ||
+	    (cur == VFIO_DEVICE_STATE_RUNNING &&
+	     next == VFIO_DEVICE_STATE_PRE_COPY) ||
+	    (cur == VFIO_DEVICE_STATE_RUNNING_P2P &&
+	     next == VFIO_DEVICE_STATE_PRE_COPY_P2P))
+		return mdev_mig_cfg_start(mdev, cfg, false,
+					  next == VFIO_DEVICE_STATE_STOP_COPY);
+	if (cur == VFIO_DEVICE_STATE_STOP && next == VFIO_DEVICE_STATE_RESUMING)
+		return mdev_mig_cfg_start(mdev, cfg, true, false);
+	if (cur == VFIO_DEVICE_STATE_RESUMING) {
+		ret = mdev_mig_cfg_finish_resuming(mdev, cfg);
+		return ret ? ERR_PTR(ret) : NULL;
+	}
+	if (mdev_mig_cfg_precopy(cur) && next == VFIO_DEVICE_STATE_STOP_COPY)
+		mdev_mig_cfg_stop_copy(cfg);
+	else if (cur == VFIO_DEVICE_STATE_STOP_COPY ||
+		 (mdev_mig_cfg_precopy(cur) && !mdev_mig_cfg_precopy(next)))
+		mdev_mig_cfg_end_sessions(cfg);
+	return NULL;
+}
+
+static struct file *mdev_mig_cfg_set_state(struct vfio_device *vdev,
+					   enum vfio_device_mig_state new_state)
+{
+	struct mdev_device *mdev = mdev_mig_cfg_mdev(vdev);
+	struct mdev_migration_config *cfg = mdev_mig_cfg_of_vdev(vdev);
+	enum vfio_device_mig_state next;
+	struct file *res = NULL;
+	int ret;
+
+	if (!cfg)
+		return ERR_PTR(-ENODEV);
+	mutex_lock(&cfg->state_mutex);
+	ret = new_state == VFIO_DEVICE_STATE_RUNNING ? 0 :
+	      mdev_mig_cfg_failed(cfg);
+	if (ret)
+		res = ERR_PTR(ret);
+	while (!ret && cfg->state != new_state) {
+		ret = vfio_mig_get_next_state(vdev, cfg->state, new_state,
+					      &next);
+		if (ret) {
+			res = ERR_PTR(ret);
+			break;
+		}
+		res = mdev_mig_cfg_step(mdev, cfg, next);
+		if (IS_ERR(res))
+			break;
+		cfg->state = next;
+		/* only the last arc of a path may open a session */
+		if (WARN_ON(res && next != new_state)) {
+			fput(res);
+			res = ERR_PTR(-EINVAL);
+			break;
+		}
+	}
+	mdev_mig_cfg_settle(mdev, cfg,
+			    cfg->state == VFIO_DEVICE_STATE_RUNNING);
+	mutex_unlock(&cfg->state_mutex);
+	return res;
+}
+
+static int mdev_mig_cfg_get_state(struct vfio_device *vdev,
+				  enum vfio_device_mig_state *state)
+{
+	struct mdev_migration_config *cfg = mdev_mig_cfg_of_vdev(vdev);
+
+	if (!cfg)
+		return -ENODEV;
+	mutex_lock(&cfg->state_mutex);
+	*state = cfg->state;
+	mutex_unlock(&cfg->state_mutex);
+	return 0;
+}
+
+static int mdev_mig_cfg_get_data_size(struct vfio_device *vdev,
+				      unsigned long *stop_copy_length)
+{
+	struct mdev_device *mdev = mdev_mig_cfg_mdev(vdev);
+	struct mdev_migration_config *cfg = mdev_mig_cfg_of_vdev(vdev);
+	size_t len = 0;
+	void *block;
+	int ret = 0;
+
+	if (!cfg)
+		return -ENODEV;
+	mutex_lock(&cfg->state_mutex);
+	if (cfg->saving) {
+		mutex_lock(&cfg->saving->lock);
+		len = cfg->saving->len;
+		mutex_unlock(&cfg->saving->lock);
+	} else {
+		block = mdev_migration_stream_desc(mdev, &len);
+		if (IS_ERR(block))
+			ret = PTR_ERR(block);
+		else
+			kfree(block);
+	}
+	mutex_unlock(&cfg->state_mutex);
+	*stop_copy_length = len;
+	return ret;
+}
+
+/*
+ * The VFIO migration v2 callbacks of a device whose migration state is its
+ * configuration; see the top of this file.
+ */
+const struct vfio_migration_ops mdev_migration_config_ops = {
+	.migration_set_state = mdev_mig_cfg_set_state,
+	.migration_get_state = mdev_mig_cfg_get_state,
+	.migration_get_data_size = mdev_mig_cfg_get_data_size,
+};
+EXPORT_SYMBOL_GPL(mdev_migration_config_ops);
+
+/**
+ * mdev_migration_config_reset - end any migration of a device
+ * @mdev: a device using &mdev_migration_config_ops
+ *
+ * Call from the driver's close_device(), and where it handles
+ * VFIO_DEVICE_RESET, before it takes its own locks: the device is RUNNING
+ * again, its configuration no longer frozen, and every data fd of the
+ * migration is dead (read() and write() fail with -ENODEV).
+ */
+void mdev_migration_config_reset(struct mdev_device *mdev)
+{
+	struct mdev_migration_config *cfg = mdev_migration_config_of(mdev);
+
+	if (!cfg)
+		return;
+	mutex_lock(&cfg->state_mutex);
+	mdev_mig_cfg_end_sessions(cfg);
+	cfg->state = VFIO_DEVICE_STATE_RUNNING;
+	mdev_mig_cfg_settle(mdev, cfg, true);
+	mutex_unlock(&cfg->state_mutex);
+}
+EXPORT_SYMBOL_GPL(mdev_migration_config_reset);
+
+/**
+ * mdev_migration_config_hold - keep a device RUNNING during a change
+ * @mdev: a device using &mdev_migration_config_ops
+ *
+ * Call before a change of the device's configuration through the
+ * driver's own files (not the migration/params/ files, which the core
+ * guards), before the driver takes its own locks. While the device is
+ * migrating (not RUNNING), its configuration is what is being migrated:
+ * the change must be refused. Otherwise the migration state lock is held
+ * until mdev_migration_config_unhold(), so no migration starts during the
+ * change. May sleep.
+ *
+ * Return: 0, the lock is held; -EBUSY, the device is not RUNNING and
+ * nothing is held.
+ */
+int mdev_migration_config_hold(struct mdev_device *mdev)
+{
+	struct mdev_migration_config *cfg = mdev_migration_config_of(mdev);
+
+	might_sleep();
+	if (!cfg)
+		return 0;
+	mutex_lock(&cfg->state_mutex);
+	if (cfg->state == VFIO_DEVICE_STATE_RUNNING)
+		return 0;
+	mutex_unlock(&cfg->state_mutex);
+	return -EBUSY;
+}
+EXPORT_SYMBOL_GPL(mdev_migration_config_hold);
+
+/**
+ * mdev_migration_config_unhold - the change is done
+ * @mdev: a device mdev_migration_config_hold() returned 0 for
+ */
+void mdev_migration_config_unhold(struct mdev_device *mdev)
+{
+	struct mdev_migration_config *cfg = mdev_migration_config_of(mdev);
+
+	if (cfg)
+		mutex_unlock(&cfg->state_mutex);
+}
+EXPORT_SYMBOL_GPL(mdev_migration_config_unhold);
+
+/**
+ * mdev_migration_config_fail - a migration cannot complete
+ * @mdev: a device using &mdev_migration_config_ops
+ * @err: a negative errno
+ *
+ * The driver lost part of the configuration that is being migrated (for
+ * vfio_ap: a queue of the configuration left the host). Until the device
+ * is back in RUNNING, read() and write() on its data fd return @err, and
+ * so does every state change other than to RUNNING. A no-op while the
+ * device is RUNNING. Takes only a spinlock: callable with the driver's
+ * locks held, but not with the migration state lock held (between
+ * mdev_migration_config_hold() and _unhold() the device is RUNNING anyway).
+ */
+void mdev_migration_config_fail(struct mdev_device *mdev, int err)
+{
+	struct mdev_migration_config *cfg = mdev_migration_config_of(mdev);
+	bool failed = false;
+
+	if (!cfg || WARN_ON_ONCE(err >= 0))
+		return;
+	spin_lock(&cfg->fail_lock);
+	if (cfg->migrating && !cfg->err) {
+		cfg->err = err;
+		failed = true;
+	}
+	spin_unlock(&cfg->fail_lock);
+	if (failed)
+		dev_notice_ratelimited(mdev_dev(mdev),
+				       "migration failed: the configuration changed (%d)\n",
+				       err);
+}
+EXPORT_SYMBOL_GPL(mdev_migration_config_fail);
