@@ -67,6 +67,7 @@ MAP=(
 	"9 Documentation/driver-api/vfio-mediated-device-migration.rst"
 	"9 Documentation/ABI/testing/sysfs-bus-mdev-migration"
 	"9 patches/0005-*"
+	"9 patches/0020-*"
 )
 NPATCHES=9
 # The patch that adds mdev to the selftests' TARGETS.
