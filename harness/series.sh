@@ -313,7 +313,8 @@ build_selftests() {
 build_docs() {
 	"$REPO/harness/docs-check.sh" "$P" "$S/docs" \
 		Documentation/driver-api/vfio-mediated-device-migration.rst \
-		Documentation/ABI/testing/sysfs-bus-mdev-migration
+		Documentation/ABI/testing/sysfs-bus-mdev-migration \
+		Documentation/arch/s390/vfio-ap.rst
 }
 
 # A file has a MAINTAINERS section of its own (not THE REST).
