@@ -17,7 +17,7 @@ source "$(dirname "$(readlink -f "$0")")/mdev_lib.sh"
 ktap_print_header
 modprobe -q test_mdev_config 2>/dev/null
 mdev_require_parent test_mdev_config
-ktap_set_plan 107
+ktap_set_plan 121
 
 TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"; mdev_cleanup' EXIT
@@ -218,6 +218,33 @@ expect_eq "... the level moved by 5" 12 "$(cat "$MDEV_DEVICES/$S/migration/param
 mig_run "the source changed: the old destination refuses it" 2 migrate "$S" "$D"
 echo 12 > "$MDEV_DEVICES/$D/migration/params/level"
 mig_run "reconfigured, it accepts it" 0 migrate "$S" "$D"
+
+# 9. Part of the configuration goes away during a migration (vfio_ap: a
+# queue leaves the host): the migration fails, the next one works.
+F="$MDEV_DEVICES/$S/fail"
+echo 71 > "$F"
+mig_run "a failure while RUNNING changes nothing: migrated" 0 migrate "$S" "$D"
+mig_run "failed in STOP_COPY: the migration fails (exit 3)" 3 \
+	migrate --no-precopy --combo --mid "echo 71 > $F" "$S" "$D"
+has "... the data_fd's read: the failure's EPROTO" \
+	"src: read (STOP_COPY): Protocol error (EPROTO)"
+has_src_restored "... the source is RUNNING again"
+mig_run "failed in RUNNING_P2P: the migration fails (exit 3)" 3 \
+	migrate --no-precopy --p2p --mid "echo 71 > $F" "$S" "$D"
+has "... the next state change: EPROTO" \
+	"src: RUNNING_P2P -> STOP: Protocol error (EPROTO)"
+has_src_restored "... the source is RUNNING again"
+mig_run "failed in PRE_COPY: the migration fails (exit 3)" 3 \
+	migrate --mid "echo 5 > $F" "$S" "$D"
+has "... the data_fd: EIO" "PRECOPY_INFO: Input/output error (EIO)"
+has_src_restored "... the source is RUNNING again"
+mig_run "the destination failed in RESUMING: refused (exit 2)" 2 \
+	migrate --dst-mid "echo 71 > $MDEV_DEVICES/$D/fail" "$S" "$D"
+has "... its data_fd's write: EPROTO" \
+	"dst: write of [0-9]* bytes: Protocol error (EPROTO)"
+mig_run "then a migration works again" 0 migrate "$S" "$D"
+expect_eq "... and the destination equals the source" "$(params "$S")" \
+	"$(params "$D")"
 
 check_kmsg_clean "no kernel warning during the config-only migrations"
 ktap_finished

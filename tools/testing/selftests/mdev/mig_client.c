@@ -72,6 +72,10 @@
  *                        the destination after the last write anyway
  *   --write-on           after a write() refused with EPROTO, write() one
  *                        more byte and print the result
+ *   --mid CMD            run CMD with system() right after the source's
+ *                        first arc out of RUNNING
+ *   --dst-mid CMD        run CMD with system() right after the
+ *                        destination reached RESUMING
  *   --then CMD           run CMD with system() once the migration ended
  *                        (done, failed or aborted), before any device is
  *                        closed or the source is put back to RUNNING
@@ -235,6 +239,8 @@ static struct {
 	bool write_on;
 	size_t extra;
 	const char *then;
+	const char *mid;
+	const char *dst_mid;
 	bool has_abort;
 	unsigned long long abort_after;
 	size_t chunks[MAX_CHUNKS];
@@ -319,7 +325,8 @@ static int print_usage(const char *fmt, ...)
 	say("       mig_client fb <uuid> fill|check REGION:SEED");
 	say("       mig_client fsm <uuid>");
 	say("       migrate options also: [--p2p] [--combo] [--end-read] [--extra N]");
-	say("           [--try-finish] [--write-on] [--then CMD]");
+	say("           [--try-finish] [--write-on] [--then CMD] [--mid CMD]");
+	say("           [--dst-mid CMD]");
 	return EXIT_SETUP;
 }
 
@@ -946,6 +953,14 @@ static int read_precopy(struct side *src, struct stream *st, bool all)
 	}
 }
 
+/* --mid, --dst-mid: a command in the middle, once */
+static void run_mid(const char **cmd)
+{
+	if (*cmd)
+		run(*cmd);
+	*cmd = NULL;
+}
+
 /* --end-read in PRE_COPY: the temporary end of the pre-copy data. */
 static int precopy_end(struct side *src)
 {
@@ -1016,6 +1031,7 @@ static int source_save(struct side *src, struct stream *st, bool use_precopy)
 	if (use_precopy) {
 		if (side_set(src, VFIO_DEVICE_STATE_PRE_COPY))
 			return -1;
+		run_mid(&opt.mid);
 		ret = read_precopy(src, st, false);
 		if (ret)
 			return ret;
@@ -1042,24 +1058,37 @@ static int source_save(struct side *src, struct stream *st, bool use_precopy)
 		return -1;
 	} else if (opt.combo) {
 		say("src: RUNNING -> STOP_COPY in one step");
-	} else if ((opt.p2p && side_set(src, VFIO_DEVICE_STATE_RUNNING_P2P)) ||
-		   side_set(src, VFIO_DEVICE_STATE_STOP)) {
+	} else if (opt.p2p) {
+		if (side_set(src, VFIO_DEVICE_STATE_RUNNING_P2P))
+			return -1;
+		run_mid(&opt.mid);
+		if (side_set(src, VFIO_DEVICE_STATE_STOP))
+			return -1;
+	} else if (side_set(src, VFIO_DEVICE_STATE_STOP)) {
 		return -1;
 	}
-	if (side_set(src, VFIO_DEVICE_STATE_STOP_COPY) ||
-	    stop_copy_checks(src, false))
+	if (!opt.combo)
+		run_mid(&opt.mid);
+	if (side_set(src, VFIO_DEVICE_STATE_STOP_COPY))
+		return -1;
+	run_mid(&opt.mid);
+	if (stop_copy_checks(src, false))
 		return -1;
 	return stop_copy(src, st);
 }
 
 static int dst_prepare(struct side *dst)
 {
-	if (opt.combo)
-		return side_set(dst, VFIO_DEVICE_STATE_RESUMING);
-	if ((opt.p2p && side_set(dst, VFIO_DEVICE_STATE_RUNNING_P2P)) ||
-	    side_set(dst, VFIO_DEVICE_STATE_STOP) ||
-	    side_set(dst, VFIO_DEVICE_STATE_RESUMING))
+	if (opt.combo) {
+		if (side_set(dst, VFIO_DEVICE_STATE_RESUMING))
+			return -1;
+	} else if ((opt.p2p &&
+		    side_set(dst, VFIO_DEVICE_STATE_RUNNING_P2P)) ||
+		   side_set(dst, VFIO_DEVICE_STATE_STOP) ||
+		   side_set(dst, VFIO_DEVICE_STATE_RESUMING)) {
 		return -1;
+	}
+	run_mid(&opt.dst_mid);
 	return 0;
 }
 
@@ -1313,6 +1342,8 @@ static const struct option long_opts[] = {
 	{ "try-finish", no_argument, NULL, 'T' },
 	{ "write-on", no_argument, NULL, 'W' },
 	{ "then", required_argument, NULL, 'H' },
+	{ "mid", required_argument, NULL, 'M' },
+	{ "dst-mid", required_argument, NULL, 'N' },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "help", no_argument, NULL, 'h' },
 	{ }
@@ -1346,6 +1377,12 @@ static int parse_option_cfg(int c, const char *arg)
 		return 0;
 	case 'H':
 		opt.then = arg;
+		return 0;
+	case 'M':
+		opt.mid = arg;
+		return 0;
+	case 'N':
+		opt.dst_mid = arg;
 		return 0;
 	}
 	return -1;

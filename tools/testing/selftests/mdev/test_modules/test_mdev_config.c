@@ -13,7 +13,9 @@
  * Writing N to a device's "shift" file adds N to its level, outside the
  * migration callbacks, as a driver's own configuration files do
  * (vfio_ap's assign_adapter): refused with EBUSY while the device is
- * migrating. VFIO_DEVICE_RESET returns the device to RUNNING.
+ * migrating. Writing an errno number N to "fail" fails a migration in
+ * progress with -N, as vfio_ap does when a queue of its configuration
+ * leaves the host. VFIO_DEVICE_RESET returns the device to RUNNING.
  */
 #include <linux/device.h>
 #include <linux/mdev.h>
@@ -221,8 +223,28 @@ static ssize_t shift_store(struct device *dev, struct device_attribute *attr,
 }
 static DEVICE_ATTR_WO(shift);
 
+/* <device>/fail: part of the configuration went away */
+static ssize_t fail_store(struct device *dev, struct device_attribute *attr,
+			  const char *buf, size_t count)
+{
+	struct tmc_state *st = dev_get_drvdata(dev);
+	int err, ret;
+
+	ret = kstrtoint(buf, 10, &err);
+	if (ret)
+		return ret;
+	if (err <= 0 || err >= MAX_ERRNO)
+		return -EINVAL;
+	mutex_lock(&st->lock);	/* as a driver would, with its lock held */
+	mdev_migration_config_fail(st->mdev, -err);
+	mutex_unlock(&st->lock);
+	return count;
+}
+static DEVICE_ATTR_WO(fail);
+
 static struct attribute *tmc_attrs[] = {
 	&dev_attr_shift.attr,
+	&dev_attr_fail.attr,
 	NULL,
 };
 ATTRIBUTE_GROUPS(tmc);
