@@ -295,7 +295,7 @@ build_s390() {
 	cp "$REPO/harness/kconfig/s390.config" "$S390/.config"
 	"${MK390[@]}" olddefconfig >/dev/null
 	require "$S390/.config" VFIO_MDEV=y VFIO_AP=y MIGCOMPAT_KUNIT_TEST=y \
-		VFIO_AP_KUNIT_TEST=y
+		VFIO_AP_KUNIT_TEST=y VFIO_AP_MIG_KUNIT_TEST=y
 	"${MK390[@]}" drivers/s390/crypto/ drivers/vfio/mdev/ 2>> "$BLOG"
 }
 
