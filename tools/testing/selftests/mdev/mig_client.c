@@ -1739,6 +1739,7 @@ static int fsm_arc(struct vfio_dev *dev, __u32 from, __u32 to)
 			to == VFIO_DEVICE_STATE_PRE_COPY_P2P);
 	int fd, nfd, ret = -1;
 	size_t pos, got = 0;
+	bool new_fd;
 	__u32 state;
 
 	if (fsm_reset(dev) || fsm_reach(dev, from, &fd, &pos))
@@ -1763,7 +1764,8 @@ static int fsm_arc(struct vfio_dev *dev, __u32 from, __u32 to)
 		fsm_fail("state %s after the arc", state_name(state));
 		goto out;
 	}
-	if ((nfd >= 0) != (from != to && fsm_new_session(from, to))) {
+	new_fd = nfd >= 0;
+	if (new_fd != (from != to && fsm_new_session(from, to))) {
 		fsm_fail("data_fd %d", nfd);
 		goto out;
 	}
