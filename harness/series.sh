@@ -61,12 +61,14 @@ MAP=(
 	"5 patches/0012-*"
 	"5 patches/0013-*"
 	"6 patches/0010-*"
+	"6 patches/0019-*"
 	"6 drivers/s390/crypto/vfio_ap_mig*"
 	"7 tools/testing/selftests/mdev/*"
 	"8 tools/testing/migcompat/*"
 	"9 Documentation/driver-api/vfio-mediated-device-migration.rst"
 	"9 Documentation/ABI/testing/sysfs-bus-mdev-migration"
 	"9 patches/0005-*"
+	"9 patches/0020-*"
 )
 NPATCHES=9
 # The patch that adds mdev to the selftests' TARGETS.
@@ -294,7 +296,7 @@ build_s390() {
 	cp "$REPO/harness/kconfig/s390.config" "$S390/.config"
 	"${MK390[@]}" olddefconfig >/dev/null
 	require "$S390/.config" VFIO_MDEV=y VFIO_AP=y MIGCOMPAT_KUNIT_TEST=y \
-		VFIO_AP_KUNIT_TEST=y
+		VFIO_AP_KUNIT_TEST=y VFIO_AP_MIG_KUNIT_TEST=y
 	"${MK390[@]}" drivers/s390/crypto/ drivers/vfio/mdev/ 2>> "$BLOG"
 }
 
@@ -312,7 +314,8 @@ build_selftests() {
 build_docs() {
 	"$REPO/harness/docs-check.sh" "$P" "$S/docs" \
 		Documentation/driver-api/vfio-mediated-device-migration.rst \
-		Documentation/ABI/testing/sysfs-bus-mdev-migration
+		Documentation/ABI/testing/sysfs-bus-mdev-migration \
+		Documentation/arch/s390/vfio-ap.rst
 }
 
 # A file has a MAINTAINERS section of its own (not THE REST).

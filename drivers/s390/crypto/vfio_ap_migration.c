@@ -9,44 +9,119 @@
  * the queues bound to vfio_ap. The driver check compares all four with
  * the source's and wants a queue for every APQN of the configuration.
  *
+ * Everything the callbacks ask of the host, the mdev's masks, the queues
+ * bound to vfio_ap and their cards, the host's maxima and the APQNs
+ * reserved for its own drivers, goes through &struct vfio_ap_mig_host_ops:
+ * vfio_ap_mig_ap_bus on a real host, a fake one under KUnit. The
+ * callbacks of vfio_ap_mig_ops only pick the host and the mdev.
+ *
  * The configuration also changes through assign_adapter and ap_config,
  * which do not take the mdev core's migration lock. So snapshot() copies
  * it, masks and cards, into &ap_matrix_mdev.mig_cfg once per description,
  * check or params file read, and get() and check() report that copy: a
- * description never mixes two configurations.
+ * description never mixes two configurations. The masks are read before
+ * and after the walk over the queues; if they changed in between, the
+ * snapshot is taken again.
  *
  * Locking: the mdev core calls snapshot(), get(), set() and check() of one
  * mdev with that mdev's migration lock held; it protects mig_cfg and
  * mig_value (the string get() hands to the core). Under it they take
- * ap_perms_mutex and the vfio_ap update locks (vfio_ap_mdev_set_config())
- * or matrix_dev->mdevs_lock (vfio_ap_mdev_get_config()). vfio_ap never
- * calls the migration core with one of its own locks held, so the order
- * is always migration lock, then vfio_ap locks.
+ * ap_perms_mutex and the vfio_ap update locks (vfio_ap_mdev_set_config()),
+ * matrix_dev->mdevs_lock (vfio_ap_mdev_get_config()) or ap_perms_mutex
+ * alone (the reserved APQNs), each released before the callback returns.
+ * vfio_ap never calls the migration core with one of its own locks held,
+ * so the order is always migration lock, then vfio_ap locks.
  */
 #include <linux/slab.h>
 
 #include "vfio_ap_private.h"
 #include "vfio_ap_migration.h"
 
-static struct ap_matrix_mdev *vfio_ap_mig_mdev(struct mdev_device *mdev)
+/* The real host: vfio_ap's matrix of the mdev and the AP bus */
+
+static void vfio_ap_mig_bus_get_matrix(const struct vfio_ap_mig_host_ops *host,
+				       struct ap_matrix_mdev *matrix_mdev,
+				       struct ap_matrix *m)
 {
-	return dev_get_drvdata(&mdev->dev);
+	vfio_ap_mdev_get_config(matrix_mdev, m);
 }
 
+static int vfio_ap_mig_bus_set_matrix(const struct vfio_ap_mig_host_ops *host,
+				      struct ap_matrix_mdev *matrix_mdev,
+				      const struct ap_matrix *m,
+				      unsigned int which)
+{
+	return vfio_ap_mdev_set_config(matrix_mdev, m, which, true);
+}
+
+struct vfio_ap_mig_bus_walk {
+	vfio_ap_mig_queue_fn_t fn;
+	void *data;
+};
+
+static int vfio_ap_mig_bus_queue(struct device *dev, void *data)
+{
+	struct vfio_ap_mig_bus_walk *walk = data;
+	struct ap_queue *aq = to_ap_queue(dev);
+
+	return walk->fn(walk->data, aq->qid, &aq->card->hwinfo);
+}
+
+static int vfio_ap_mig_bus_walk_queues(const struct vfio_ap_mig_host_ops *host,
+				       vfio_ap_mig_queue_fn_t fn, void *data)
+{
+	struct vfio_ap_mig_bus_walk walk = { .fn = fn, .data = data };
+
+	return driver_for_each_device(&matrix_dev->vfio_ap_drv->driver, NULL,
+				      &walk, vfio_ap_mig_bus_queue);
+}
+
+static void vfio_ap_mig_bus_maxima(const struct vfio_ap_mig_host_ops *host,
+				   struct ap_matrix *max)
+{
+	vfio_ap_matrix_init(&matrix_dev->info, max);
+}
+
+static bool vfio_ap_mig_bus_reserved(const struct vfio_ap_mig_host_ops *host,
+				     const unsigned long *apm,
+				     const unsigned long *aqm)
+{
+	DECLARE_BITMAP(a, AP_DEVICES);
+	DECLARE_BITMAP(q, AP_DOMAINS);
+	bool ret;
+
+	/* ap_apqn_in_matrix_owned_by_def_drv() takes non-const masks */
+	bitmap_copy(a, apm, AP_DEVICES);
+	bitmap_copy(q, aqm, AP_DOMAINS);
+	mutex_lock(&ap_perms_mutex);
+	ret = ap_apqn_in_matrix_owned_by_def_drv(a, q);
+	mutex_unlock(&ap_perms_mutex);
+	return ret;
+}
+
+const struct vfio_ap_mig_host_ops vfio_ap_mig_ap_bus = {
+	.get_matrix = vfio_ap_mig_bus_get_matrix,
+	.set_matrix = vfio_ap_mig_bus_set_matrix,
+	.walk_queues = vfio_ap_mig_bus_walk_queues,
+	.maxima = vfio_ap_mig_bus_maxima,
+	.reserved = vfio_ap_mig_bus_reserved,
+};
+
+/* The callbacks on any host */
+
 /* A queue bound to vfio_ap: one APQN less missing, and maybe a card. */
-static int vfio_ap_mig_read_queue(struct device *dev, void *data)
+static int vfio_ap_mig_read_queue(void *data, unsigned long apqn,
+				  const struct ap_tapq_hwinfo *hw)
 {
 	struct vfio_ap_mig_config *cfg = data;
-	struct ap_queue *aq = to_ap_queue(dev);
-	unsigned long apid = AP_QID_CARD(aq->qid);
+	unsigned long apid = AP_QID_CARD(apqn);
 
 	if (!test_bit_inv(apid, cfg->apm) ||
-	    !test_bit_inv(AP_QID_QUEUE(aq->qid), cfg->aqm))
+	    !test_bit_inv(AP_QID_QUEUE(apqn), cfg->aqm))
 		return 0;
 	cfg->missing--;
 	if (!cfg->cards[apid].at)
-		vfio_ap_mig_card_from_hwinfo(&aq->card->hwinfo,
-					     &cfg->cards[apid]);
+		vfio_ap_mig_card_from_hwinfo(hw, &cfg->cards[apid]);
 	return 0;
 }
 
@@ -55,38 +130,75 @@ static int vfio_ap_mig_read_queue(struct device *dev, void *data)
  * the queues bound to vfio_ap (a queue of another mdev's APQN cannot be
  * one of ours: APQNs are assigned to one mdev only).
  */
-static int vfio_ap_mig_read_queues(struct vfio_ap_mig_config *cfg)
+static int vfio_ap_mig_read_queues(const struct vfio_ap_mig_host_ops *host,
+				   struct vfio_ap_mig_config *cfg)
 {
 	memset(cfg->cards, 0, sizeof(cfg->cards));
 	cfg->missing = bitmap_weight(cfg->apm, AP_DEVICES) *
 		       bitmap_weight(cfg->aqm, AP_DOMAINS);
-	return driver_for_each_device(&matrix_dev->vfio_ap_drv->driver, NULL,
-				      cfg, vfio_ap_mig_read_queue);
+	return host->walk_queues(host, vfio_ap_mig_read_queue, cfg);
 }
 
-/* Copy the mdev's configuration and the hardware behind it to mig_cfg. */
-static int vfio_ap_mig_snapshot(struct mdev_device *mdev)
+static bool vfio_ap_mig_masks_equal(const struct ap_matrix *a,
+				    const struct ap_matrix *b)
 {
-	struct ap_matrix_mdev *matrix_mdev = vfio_ap_mig_mdev(mdev);
+	return bitmap_equal(a->apm, b->apm, AP_DEVICES) &&
+	       bitmap_equal(a->aqm, b->aqm, AP_DOMAINS) &&
+	       bitmap_equal(a->adm, b->adm, AP_DOMAINS);
+}
+
+/**
+ * vfio_ap_mig_host_snapshot - capture an mdev's configuration for migration
+ * @host: the host the configuration is on
+ * @matrix_mdev: the mdev; its mig_cfg is filled in
+ *
+ * Copies the masks and the cards behind the adapters into
+ * &ap_matrix_mdev.mig_cfg, and counts the APQNs without a queue bound to
+ * vfio_ap. The masks are read again after the walk over the queues; if
+ * they changed meanwhile (an assign or ap_config write), the snapshot is
+ * taken again, so mig_cfg shows one moment.
+ *
+ * Context: the mdev's migration lock held.
+ * Return: 0, -EAGAIN if the masks changed during every one of
+ * %VFIO_AP_MIG_SNAPSHOT_TRIES tries, or the walk's error.
+ */
+int vfio_ap_mig_host_snapshot(const struct vfio_ap_mig_host_ops *host,
+			      struct ap_matrix_mdev *matrix_mdev)
+{
 	struct vfio_ap_mig_config *cfg = &matrix_mdev->mig_cfg;
-	struct ap_matrix m;
+	struct ap_matrix before, after;
+	int i, ret;
 
-	vfio_ap_mdev_get_config(matrix_mdev, &m);
-	bitmap_copy(cfg->apm, m.apm, AP_DEVICES);
-	bitmap_copy(cfg->aqm, m.aqm, AP_DOMAINS);
-	bitmap_copy(cfg->adm, m.adm, AP_DOMAINS);
-	return vfio_ap_mig_read_queues(cfg);
+	for (i = 0; i < VFIO_AP_MIG_SNAPSHOT_TRIES; i++) {
+		host->get_matrix(host, matrix_mdev, &before);
+		bitmap_copy(cfg->apm, before.apm, AP_DEVICES);
+		bitmap_copy(cfg->aqm, before.aqm, AP_DOMAINS);
+		bitmap_copy(cfg->adm, before.adm, AP_DOMAINS);
+		ret = vfio_ap_mig_read_queues(host, cfg);
+		if (ret)
+			return ret;
+		host->get_matrix(host, matrix_mdev, &after);
+		if (vfio_ap_mig_masks_equal(&before, &after))
+			return 0;
+	}
+	return -EAGAIN;
 }
 
-static int vfio_ap_mig_get(struct mdev_device *mdev,
-			   const struct migc_param *param,
-			   struct migc_value *val)
+/**
+ * vfio_ap_mig_host_get - a parameter's value in the last snapshot
+ * @matrix_mdev: the mdev
+ * @param: the parameter
+ * @val: set to a string in &ap_matrix_mdev.mig_value
+ *
+ * Context: the mdev's migration lock held.
+ * Return: 0 or -E2BIG.
+ */
+int vfio_ap_mig_host_get(struct ap_matrix_mdev *matrix_mdev,
+			 enum vfio_ap_mig_param param, struct migc_value *val)
 {
-	struct ap_matrix_mdev *matrix_mdev = vfio_ap_mig_mdev(mdev);
 	int ret;
 
-	ret = vfio_ap_mig_param_print(&matrix_mdev->mig_cfg,
-				      param - vfio_ap_mig_model.params,
+	ret = vfio_ap_mig_param_print(&matrix_mdev->mig_cfg, param,
 				      matrix_mdev->mig_value,
 				      sizeof(matrix_mdev->mig_value));
 	if (ret < 0)
@@ -96,15 +208,27 @@ static int vfio_ap_mig_get(struct mdev_device *mdev,
 	return 0;
 }
 
-static int vfio_ap_mig_set(struct mdev_device *mdev,
-			   const struct migc_param *param,
-			   const struct migc_value *val)
+/**
+ * vfio_ap_mig_host_set - write a mask parameter to an mdev's configuration
+ * @host: the host the mdev is on
+ * @matrix_mdev: the mdev
+ * @param: ``adapters``, ``domains`` or ``control-domains``
+ * @val: the mask as a bitmap list
+ *
+ * Context: the mdev's migration lock held.
+ * Return: 0, -EACCES for another parameter, -EINVAL for a malformed list,
+ * or the error of &vfio_ap_mig_host_ops.set_matrix.
+ */
+int vfio_ap_mig_host_set(const struct vfio_ap_mig_host_ops *host,
+			 struct ap_matrix_mdev *matrix_mdev,
+			 enum vfio_ap_mig_param param,
+			 const struct migc_value *val)
 {
 	struct ap_matrix m = {};
 	unsigned long *mask;
 	unsigned int which;
 
-	switch (param - vfio_ap_mig_model.params) {
+	switch (param) {
 	case VFIO_AP_MIG_ADAPTERS:
 		mask = m.apm;
 		which = VFIO_AP_CONFIG_APM;
@@ -120,20 +244,29 @@ static int vfio_ap_mig_set(struct mdev_device *mdev,
 	default:
 		return -EACCES;
 	}
-	if (vfio_ap_mig_mask_parse(val->s, mask))
+	if (val->type != MIGC_STR || vfio_ap_mig_mask_parse(val->s, mask))
 		return -EINVAL;
-	return vfio_ap_mdev_set_config(vfio_ap_mig_mdev(mdev), &m, which, true);
+	return host->set_matrix(host, matrix_mdev, &m, which);
 }
 
-/*
- * Rule 4 of a device check: this mdev's configuration and hardware, as
- * the snapshot the core took for rules 1-3 shows them.
+/**
+ * vfio_ap_mig_host_check - rule 4 of a device check
+ * @matrix_mdev: the destination mdev, its mig_cfg taken by a snapshot
+ * @src_desc: the source's description
+ * @why: filled in on a mismatch
+ *
+ * Compares the source's masks and cards with the destination's snapshot
+ * and wants a queue bound to vfio_ap for every APQN of it.
+ *
+ * Context: the mdev's migration lock held.
+ * Return: 0, -EPROTO on a mismatch, -EINVAL for a malformed description,
+ * -ENOMEM.
  */
-static int vfio_ap_mig_check(struct mdev_device *mdev,
-			     const struct migc_desc *src_desc,
-			     struct migc_reason *why)
+int vfio_ap_mig_host_check(struct ap_matrix_mdev *matrix_mdev,
+			   const struct migc_desc *src_desc,
+			   struct migc_reason *why)
 {
-	struct vfio_ap_mig_config *dst = &vfio_ap_mig_mdev(mdev)->mig_cfg;
+	struct vfio_ap_mig_config *dst = &matrix_mdev->mig_cfg;
 	struct vfio_ap_mig_config *src;
 	enum vfio_ap_mig_mismatch m;
 	unsigned long apid;
@@ -154,52 +287,101 @@ static int vfio_ap_mig_check(struct mdev_device *mdev,
 	return ret;
 }
 
-/*
- * Rule 4 of a type check: a new mdev configured with the source's masks
- * would get numbers the host has, queues that are free for vfio_ap and
- * bound to it, and cards that can take the place of the source's.
- * Whether another mdev holds them already shows when the masks are
- * written (-EADDRINUSE), as for assign_adapter.
+/**
+ * vfio_ap_mig_host_type_check - rule 4 of a type check
+ * @host: the host a new mdev would be on
+ * @src_desc: the source's description
+ * @why: filled in on a mismatch
+ *
+ * A new mdev configured with the source's masks would get numbers the
+ * host has, queues that are free for vfio_ap and bound to it, and cards
+ * that can take the place of the source's. Whether another mdev holds
+ * them already shows when the masks are written (-EADDRINUSE), as for
+ * assign_adapter.
+ *
+ * Return: 0, -EPROTO on a mismatch, -EINVAL for a malformed description,
+ * -ENOMEM.
  */
-static int vfio_ap_mig_type_check(struct mdev_type *mtype,
-				  const struct migc_desc *src_desc,
-				  struct migc_reason *why)
+int vfio_ap_mig_host_type_check(const struct vfio_ap_mig_host_ops *host,
+				const struct migc_desc *src_desc,
+				struct migc_reason *why)
 {
-	struct vfio_ap_mig_config *src, *host;
+	struct vfio_ap_mig_config *src, *dst;
 	enum vfio_ap_mig_mismatch m;
 	unsigned long apid = 0;
 	struct ap_matrix max;
 	int ret;
 
 	src = kzalloc(sizeof(*src), GFP_KERNEL);
-	host = kzalloc(sizeof(*host), GFP_KERNEL);
-	ret = src && host ? 0 : -ENOMEM;
+	dst = kzalloc(sizeof(*dst), GFP_KERNEL);
+	ret = src && dst ? 0 : -ENOMEM;
 	if (!ret)
 		ret = vfio_ap_mig_config_from_desc(src_desc, src);
 	if (ret)
 		goto out;
-	vfio_ap_matrix_init(&matrix_dev->info, &max);
+	host->maxima(host, &max);
 	m = vfio_ap_mig_beyond(src, max.apm_max, max.aqm_max, max.adm_max);
-	mutex_lock(&ap_perms_mutex);
-	if (!m && ap_apqn_in_matrix_owned_by_def_drv(src->apm, src->aqm))
+	if (!m && host->reserved(host, src->apm, src->aqm))
 		m = VFIO_AP_MIG_RESERVED;
-	mutex_unlock(&ap_perms_mutex);
 	if (!m) {
-		bitmap_copy(host->apm, src->apm, AP_DEVICES);
-		bitmap_copy(host->aqm, src->aqm, AP_DOMAINS);
-		ret = vfio_ap_mig_read_queues(host);
+		bitmap_copy(dst->apm, src->apm, AP_DEVICES);
+		bitmap_copy(dst->aqm, src->aqm, AP_DOMAINS);
+		ret = vfio_ap_mig_read_queues(host, dst);
 		if (ret)
 			goto out;
-		m = vfio_ap_mig_compare(src, host, false, &apid);
+		m = vfio_ap_mig_compare(src, dst, false, &apid);
 	}
 	if (m) {
-		vfio_ap_mig_explain(m, apid, src, host, why);
+		vfio_ap_mig_explain(m, apid, src, dst, why);
 		ret = -EPROTO;
 	}
 out:
-	kfree(host);
+	kfree(dst);
 	kfree(src);
 	return ret;
+}
+
+/* The mdev migration callbacks: this host, this mdev */
+
+static struct ap_matrix_mdev *vfio_ap_mig_mdev(struct mdev_device *mdev)
+{
+	return dev_get_drvdata(&mdev->dev);
+}
+
+static int vfio_ap_mig_snapshot(struct mdev_device *mdev)
+{
+	return vfio_ap_mig_host_snapshot(&vfio_ap_mig_ap_bus,
+					 vfio_ap_mig_mdev(mdev));
+}
+
+static int vfio_ap_mig_get(struct mdev_device *mdev,
+			   const struct migc_param *param,
+			   struct migc_value *val)
+{
+	return vfio_ap_mig_host_get(vfio_ap_mig_mdev(mdev),
+				    param - vfio_ap_mig_model.params, val);
+}
+
+static int vfio_ap_mig_set(struct mdev_device *mdev,
+			   const struct migc_param *param,
+			   const struct migc_value *val)
+{
+	return vfio_ap_mig_host_set(&vfio_ap_mig_ap_bus, vfio_ap_mig_mdev(mdev),
+				    param - vfio_ap_mig_model.params, val);
+}
+
+static int vfio_ap_mig_check(struct mdev_device *mdev,
+			     const struct migc_desc *src_desc,
+			     struct migc_reason *why)
+{
+	return vfio_ap_mig_host_check(vfio_ap_mig_mdev(mdev), src_desc, why);
+}
+
+static int vfio_ap_mig_type_check(struct mdev_type *mtype,
+				  const struct migc_desc *src_desc,
+				  struct migc_reason *why)
+{
+	return vfio_ap_mig_host_type_check(&vfio_ap_mig_ap_bus, src_desc, why);
 }
 
 const struct mdev_migration_ops vfio_ap_mig_ops = {

@@ -1,0 +1,696 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * KUnit tests of the vfio_ap migration glue: the callbacks behind
+ * vfio_ap_mig_ops (snapshot, get, set, device check, type check) run on
+ * fake hosts that stand in for the AP bus through &struct
+ * vfio_ap_mig_host_ops. The code under test is the driver's own
+ * vfio_ap_migration.c; only the host is fake. No AP hardware is used.
+ */
+#include <kunit/test.h>
+#include <linux/module.h>
+#include <linux/string.h>
+
+#include "vfio_ap_private.h"
+#include "vfio_ap_migration.h"
+
+#define FAKE_QUEUES	256
+
+/**
+ * struct fake_host - a host as the migration glue sees it
+ * @ops: the host ops the glue is given; container_of() leads back here
+ * @matrix_mdev: the mdev whose matrix @ops.get_matrix reads
+ * @max: the host's maxima
+ * @def_apm: adapters of the bus attribute apmask (host drivers)
+ * @def_aqm: domains of aqmask; an APQN in both is reserved
+ * @nr_queues: entries of @queues
+ * @queues: the queues bound to vfio_ap (APQN and card hardware)
+ * @flips: walks over the queues during which the mdev's adapter 5 is
+ *	assigned or unassigned by a concurrent writer
+ * @walks: walks over the queues so far
+ * @sets: calls of @ops.set_matrix
+ * @set_m: the masks of the last @ops.set_matrix
+ * @set_which: the masks it replaced
+ * @set_ret: what @ops.set_matrix returns
+ */
+struct fake_host {
+	struct vfio_ap_mig_host_ops ops;
+	struct ap_matrix_mdev *matrix_mdev;
+	struct ap_matrix max;
+	DECLARE_BITMAP(def_apm, AP_DEVICES);
+	DECLARE_BITMAP(def_aqm, AP_DOMAINS);
+	unsigned int nr_queues;
+	struct {
+		unsigned long apqn;
+		struct ap_tapq_hwinfo hw;
+	} queues[FAKE_QUEUES];
+	unsigned int flips;
+	unsigned int walks;
+	unsigned int sets;
+	struct ap_matrix set_m;
+	unsigned int set_which;
+	int set_ret;
+};
+
+static struct fake_host *fake_of(const struct vfio_ap_mig_host_ops *host)
+{
+	return container_of(host, struct fake_host, ops);
+}
+
+static void fake_get_matrix(const struct vfio_ap_mig_host_ops *host,
+			    struct ap_matrix_mdev *matrix_mdev,
+			    struct ap_matrix *m)
+{
+	*m = matrix_mdev->matrix;
+}
+
+static int fake_set_matrix(const struct vfio_ap_mig_host_ops *host,
+			   struct ap_matrix_mdev *matrix_mdev,
+			   const struct ap_matrix *m, unsigned int which)
+{
+	struct fake_host *fh = fake_of(host);
+
+	fh->sets++;
+	fh->set_m = *m;
+	fh->set_which = which;
+	return fh->set_ret;
+}
+
+static int fake_walk_queues(const struct vfio_ap_mig_host_ops *host,
+			    vfio_ap_mig_queue_fn_t fn, void *data)
+{
+	struct fake_host *fh = fake_of(host);
+	unsigned int i;
+	int ret;
+
+	fh->walks++;
+	if (fh->flips) {
+		fh->flips--;
+		if (test_bit_inv(5, fh->matrix_mdev->matrix.apm))
+			clear_bit_inv(5, fh->matrix_mdev->matrix.apm);
+		else
+			set_bit_inv(5, fh->matrix_mdev->matrix.apm);
+	}
+	for (i = 0; i < fh->nr_queues; i++) {
+		ret = fn(data, fh->queues[i].apqn, &fh->queues[i].hw);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
+static void fake_maxima(const struct vfio_ap_mig_host_ops *host,
+			struct ap_matrix *max)
+{
+	*max = fake_of(host)->max;
+}
+
+static bool fake_reserved(const struct vfio_ap_mig_host_ops *host,
+			  const unsigned long *apm, const unsigned long *aqm)
+{
+	struct fake_host *fh = fake_of(host);
+
+	return bitmap_intersects(apm, fh->def_apm, AP_DEVICES) &&
+	       bitmap_intersects(aqm, fh->def_aqm, AP_DOMAINS);
+}
+
+/* The hardware information TAPQ returns for a card, with host noise. */
+static struct ap_tapq_hwinfo hwinfo_of(const struct vfio_ap_mig_card *c)
+{
+	struct ap_tapq_hwinfo hw = { .value = 0 };
+
+	hw.at = c->at;
+	hw.apsc = !!(c->fac & VFIO_AP_MIG_FAC_APSC);
+	hw.mex4k = !!(c->fac & VFIO_AP_MIG_FAC_AP4KM);
+	hw.crt4k = !!(c->fac & VFIO_AP_MIG_FAC_AP4KC);
+	hw.cca = !!(c->fac & VFIO_AP_MIG_FAC_CCA);
+	hw.accel = !!(c->fac & VFIO_AP_MIG_FAC_ACCEL);
+	hw.ep11 = !!(c->fac & VFIO_AP_MIG_FAC_EP11);
+	hw.apxa = !!(c->fac & VFIO_AP_MIG_FAC_APXA);
+	hw.slcf = !!(c->fac & VFIO_AP_MIG_FAC_SLCF);
+	hw.class = c->class;
+	hw.ml = c->ml;
+	/* not part of a description: host configuration, run-time state */
+	hw.nd = 84;
+	hw.qd = 7;
+	hw.bs = 1;
+	return hw;
+}
+
+#define CEX8_CCA  { .at = 14, .fac = 0x92 }	/* "0e92000" */
+#define CEX7_CCA  { .at = 13, .fac = 0x92 }	/* "0d92000" */
+#define CEX8_EP11 { .at = 14, .fac = 0x86 }	/* "0e86000" */
+#define CEX8_CCA_ML7 { .at = 14, .fac = 0x92, .ml = 7 }
+
+/**
+ * struct host_spec - a fake host, as a table entry
+ * @apm: adapters with queues bound to vfio_ap
+ * @aqm: domains with queues bound to vfio_ap (each of @apm x @aqm)
+ * @card: the card behind every adapter
+ * @no_apqn: an APQN of @apm x @aqm without a queue bound to vfio_ap
+ *	(0 for none: APQN 0.0 is never used below)
+ * @def_apm: apmask adapters (host drivers), "" for none
+ * @def_aqm: aqmask domains
+ * @apm_max: the highest adapter number, 0 for 255
+ */
+struct host_spec {
+	const char *apm;
+	const char *aqm;
+	struct vfio_ap_mig_card card;
+	unsigned long no_apqn;
+	const char *def_apm;
+	const char *def_aqm;
+	unsigned long apm_max;
+};
+
+static void parse_mask(struct kunit *test, const char *s, unsigned long *mask)
+{
+	KUNIT_ASSERT_EQ(test, vfio_ap_mig_mask_parse(s ? s : "", mask), 0);
+}
+
+static struct fake_host *fake_host_new(struct kunit *test,
+				       const struct host_spec *spec,
+				       struct ap_matrix_mdev *matrix_mdev)
+{
+	DECLARE_BITMAP(apm, AP_DEVICES);
+	DECLARE_BITMAP(aqm, AP_DOMAINS);
+	unsigned long apid, apqi, apqn;
+	struct fake_host *fh;
+
+	fh = kunit_kzalloc(test, sizeof(*fh), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, fh);
+	fh->ops = (struct vfio_ap_mig_host_ops) {
+		.get_matrix = fake_get_matrix,
+		.set_matrix = fake_set_matrix,
+		.walk_queues = fake_walk_queues,
+		.maxima = fake_maxima,
+		.reserved = fake_reserved,
+	};
+	fh->matrix_mdev = matrix_mdev;
+	fh->max.apm_max = spec->apm_max ? spec->apm_max : 255;
+	fh->max.aqm_max = 255;
+	fh->max.adm_max = 255;
+	parse_mask(test, spec->def_apm, fh->def_apm);
+	parse_mask(test, spec->def_aqm, fh->def_aqm);
+	parse_mask(test, spec->apm, apm);
+	parse_mask(test, spec->aqm, aqm);
+	for_each_set_bit_inv(apid, apm, AP_DEVICES) {
+		for_each_set_bit_inv(apqi, aqm, AP_DOMAINS) {
+			apqn = AP_MKQID(apid, apqi);
+			/* reserved or beyond the host: not bound to vfio_ap */
+			if (apqn == spec->no_apqn || apid > fh->max.apm_max ||
+			    (test_bit_inv(apid, fh->def_apm) &&
+			     test_bit_inv(apqi, fh->def_aqm)))
+				continue;
+			KUNIT_ASSERT_LT(test, fh->nr_queues, FAKE_QUEUES);
+			fh->queues[fh->nr_queues].apqn = apqn;
+			fh->queues[fh->nr_queues].hw = hwinfo_of(&spec->card);
+			fh->nr_queues++;
+		}
+	}
+	return fh;
+}
+
+/* A minimal mdev: the glue only uses its matrix and its migration fields. */
+static struct ap_matrix_mdev *mdev_new(struct kunit *test, const char *apm,
+				       const char *aqm, const char *adm)
+{
+	struct ap_matrix_mdev *matrix_mdev;
+
+	matrix_mdev = kunit_kzalloc(test, sizeof(*matrix_mdev), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, matrix_mdev);
+	parse_mask(test, apm, matrix_mdev->matrix.apm);
+	parse_mask(test, aqm, matrix_mdev->matrix.aqm);
+	parse_mask(test, adm, matrix_mdev->matrix.adm);
+	return matrix_mdev;
+}
+
+static struct migc_desc *desc_of(struct kunit *test, const char *doc)
+{
+	struct migc_desc *desc = kunit_kzalloc(test, sizeof(*desc), GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, desc);
+	KUNIT_ASSERT_EQ(test, migc_desc_parse(doc, strlen(doc), desc), 0);
+	return desc;
+}
+
+/* The value of @param in @matrix_mdev's last snapshot, through get(). */
+static const char *get_param(struct kunit *test,
+			     struct ap_matrix_mdev *matrix_mdev,
+			     enum vfio_ap_mig_param param)
+{
+	struct migc_value val = {};
+	char *s;
+
+	KUNIT_ASSERT_EQ(test, vfio_ap_mig_host_get(matrix_mdev, param, &val), 0);
+	KUNIT_ASSERT_EQ(test, val.type, MIGC_STR);
+	s = kunit_kstrdup(test, val.s, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, s);
+	return s;
+}
+
+/*
+ * The description of @matrix_mdev as the mdev core prints it: the values
+ * of every parameter through get() after one snapshot.
+ */
+static const char *describe(struct kunit *test, struct fake_host *fh)
+{
+	struct migc_value v[VFIO_AP_MIG_NR_PARAMS];
+	char *doc;
+	int i;
+
+	KUNIT_ASSERT_EQ(test, vfio_ap_mig_host_snapshot(&fh->ops,
+							fh->matrix_mdev), 0);
+	for (i = 0; i < VFIO_AP_MIG_NR_PARAMS; i++)
+		v[i] = (struct migc_value)MIGC_STR_VALUE(get_param(test,
+					fh->matrix_mdev, i));
+	doc = kunit_kzalloc(test, MIGC_DOC_MAX, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, doc);
+	KUNIT_ASSERT_GT(test, migc_desc_print(&vfio_ap_mig_model, v, doc,
+					      MIGC_DOC_MAX), 0);
+	return doc;
+}
+
+#define DESC(a, d, c, k)						\
+	"{\"model\": \"kernel.org/s390/vfio-ap\", \"params\": {"	\
+	"\"adapters\": \"" a "\", \"domains\": \"" d "\", "		\
+	"\"control-domains\": \"" c "\", \"cards\": \"" k "\"}}"
+
+/* The source of most cases: two CEX8 in CCA mode, four domains. */
+#define SRC_CEX8 DESC("1,5", "0-3", "0-3,9", "0e92000,0e92000")
+#define SRC_CEX7 DESC("1,5", "0-3", "0-3,9", "0d92000,0d92000")
+
+/**
+ * struct verdict - the expected outcome of a check
+ * @ret: 0 or -EPROTO
+ * @param: the parameter the reason names
+ * @dst: a part of the reason's destination value
+ */
+struct verdict {
+	int ret;
+	const char *param;
+	const char *dst;
+};
+
+#define ACCEPT { 0, NULL, NULL }
+
+/**
+ * struct check_case - a source, a destination host and both verdicts
+ * @name: case name
+ * @src: the source's description
+ * @host: the destination host
+ * @aqm: the destination mdev's usage domains, if not the source's
+ * @type: verdict of the type check
+ * @dev: verdict of the device check of an mdev with the source's masks
+ */
+struct check_case {
+	const char *name;
+	const char *src;
+	struct host_spec host;
+	const char *aqm;
+	struct verdict type;
+	struct verdict dev;
+};
+
+static const struct check_case check_cases[] = {
+	{
+		.name = "identical",
+		.src = SRC_CEX8,
+		.host = { .apm = "1,5", .aqm = "0-3", .card = CEX8_CCA },
+		.type = ACCEPT, .dev = ACCEPT,
+	}, {
+		.name = "more-queues-than-needed",
+		.src = SRC_CEX8,
+		.host = { .apm = "0-7", .aqm = "0-15", .card = CEX8_CCA },
+		.type = ACCEPT, .dev = ACCEPT,
+	}, {
+		.name = "newer-card-generation",
+		.src = SRC_CEX7,
+		.host = { .apm = "1,5", .aqm = "0-3", .card = CEX8_CCA },
+		.type = ACCEPT, .dev = ACCEPT,
+	}, {
+		.name = "older-card-generation",
+		.src = SRC_CEX8,
+		.host = { .apm = "1,5", .aqm = "0-3", .card = CEX7_CCA },
+		.type = { -EPROTO, "cards", "adapter 1: 0d92000 older card generation" },
+		.dev = { -EPROTO, "cards", "adapter 1: 0d92000 older card generation" },
+	}, {
+		.name = "card-mode",
+		.src = SRC_CEX8,
+		.host = { .apm = "1,5", .aqm = "0-3", .card = CEX8_EP11 },
+		.type = { -EPROTO, "cards", "card mode differs" },
+		.dev = { -EPROTO, "cards", "card mode differs" },
+	}, {
+		.name = "message-length",
+		.src = SRC_CEX8,
+		.host = { .apm = "1,5", .aqm = "0-3", .card = CEX8_CCA_ML7 },
+		.type = { -EPROTO, "cards", "message length class differs" },
+		.dev = { -EPROTO, "cards", "message length class differs" },
+	}, {
+		.name = "missing-queue",
+		.src = SRC_CEX8,
+		.host = { .apm = "1,5", .aqm = "0-3", .card = CEX8_CCA,
+			  .no_apqn = AP_MKQID(5, 2) },
+		.type = { -EPROTO, "adapters", "1 queues missing" },
+		.dev = { -EPROTO, "adapters", "1 queues missing" },
+	}, {
+		.name = "missing-adapter",
+		.src = SRC_CEX8,
+		.host = { .apm = "1", .aqm = "0-3", .card = CEX8_CCA },
+		.type = { -EPROTO, "adapters", "4 queues missing" },
+		.dev = { -EPROTO, "adapters", "4 queues missing" },
+	}, {
+		/* a reserved APQN is not bound to vfio_ap: the mdev misses it */
+		.name = "reserved-apqn",
+		.src = SRC_CEX8,
+		.host = { .apm = "1,5", .aqm = "0-3", .card = CEX8_CCA,
+			  .def_apm = "5,6", .def_aqm = "2" },
+		.type = { -EPROTO, "adapters", "queues reserved for host drivers" },
+		.dev = { -EPROTO, "adapters", "1 queues missing" },
+	}, {
+		.name = "beyond-host-maxima",
+		.src = SRC_CEX8,
+		.host = { .apm = "1,5", .aqm = "0-3", .card = CEX8_CCA,
+			  .apm_max = 3 },
+		.type = { -EPROTO, "adapters", "numbers beyond the host's maximum" },
+		.dev = { -EPROTO, "adapters", "4 queues missing" },
+	}, {
+		/* a type check compares no masks: a new mdev takes the source's */
+		.name = "other-domains",
+		.src = SRC_CEX8,
+		.host = { .apm = "1,5", .aqm = "0-4", .card = CEX8_CCA },
+		.aqm = "0-4",
+		.type = ACCEPT,
+		.dev = { -EPROTO, "domains", "\"0-4\"" },
+	},
+};
+
+static void check_case_desc(const struct check_case *c, char *desc)
+{
+	strscpy(desc, c->name, KUNIT_PARAM_DESC_SIZE);
+}
+
+KUNIT_ARRAY_PARAM(check, check_cases, check_case_desc);
+
+static void expect_verdict(struct kunit *test, const char *what, int ret,
+			   const struct migc_reason *why,
+			   const struct verdict *want)
+{
+	KUNIT_EXPECT_EQ_MSG(test, ret, want->ret, "%s", what);
+	if (ret || want->ret)
+		kunit_info(test, "%s: %s: %s -> %s\n", what, why->param,
+			   why->src, why->dst);
+	if (!want->ret || ret != want->ret)
+		return;
+	KUNIT_EXPECT_STREQ_MSG(test, why->param, want->param, "%s", what);
+	KUNIT_EXPECT_NOT_NULL_MSG(test, strstr(why->dst, want->dst),
+				  "%s: reason \"%s\" lacks \"%s\"", what,
+				  why->dst, want->dst);
+}
+
+/*
+ * The type check on the destination host, then the device check of an
+ * mdev there configured with the source's masks: its snapshot on that
+ * host, the generic rules on the values get() reports (as the mdev core
+ * runs them), then the driver's check.
+ */
+static void vfio_ap_mig_glue_test_check(struct kunit *test)
+{
+	const struct check_case *c = test->param_value;
+	const struct migc_desc *src = desc_of(test, c->src);
+	struct migc_value v[VFIO_AP_MIG_NR_PARAMS];
+	struct ap_matrix_mdev *matrix_mdev;
+	struct migc_reason why = {};
+	struct fake_host *fh;
+	int i, ret;
+
+	matrix_mdev = mdev_new(test, src->params[0].value.s,
+			       c->aqm ? c->aqm : src->params[1].value.s,
+			       src->params[2].value.s);
+	fh = fake_host_new(test, &c->host, matrix_mdev);
+
+	ret = migc_check_type(&vfio_ap_mig_caps, src, &why);
+	KUNIT_ASSERT_EQ(test, ret, 0);
+	ret = vfio_ap_mig_host_type_check(&fh->ops, src, &why);
+	expect_verdict(test, "type check", ret, &why, &c->type);
+
+	memset(&why, 0, sizeof(why));
+	KUNIT_ASSERT_EQ(test, vfio_ap_mig_host_snapshot(&fh->ops, matrix_mdev),
+			0);
+	for (i = 0; i < VFIO_AP_MIG_NR_PARAMS; i++)
+		v[i] = (struct migc_value)MIGC_STR_VALUE(get_param(test,
+							matrix_mdev, i));
+	KUNIT_ASSERT_EQ(test, migc_check_device(&vfio_ap_mig_model, v, src,
+						&why), 0);
+	ret = vfio_ap_mig_host_check(matrix_mdev, src, &why);
+	expect_verdict(test, "device check", ret, &why, &c->dev);
+}
+
+/* The source's description, from its host, decides on the destination. */
+static void vfio_ap_mig_glue_test_round_trip(struct kunit *test)
+{
+	static const struct host_spec cex7 = {
+		.apm = "1,5", .aqm = "0-3", .card = CEX7_CCA,
+	};
+	static const struct host_spec cex8 = {
+		.apm = "1,5", .aqm = "0-3", .card = CEX8_CCA,
+	};
+	struct ap_matrix_mdev *src_mdev, *dst_mdev;
+	struct fake_host *src_host, *dst_host;
+	struct migc_reason why = {};
+	const char *doc;
+
+	src_mdev = mdev_new(test, "1,5", "0-3", "0-3,9");
+	src_host = fake_host_new(test, &cex7, src_mdev);
+	doc = describe(test, src_host);
+	KUNIT_EXPECT_STREQ(test, doc, SRC_CEX7 "\n");
+
+	/* CEX7 to CEX8: the destination takes it, the way back is refused */
+	dst_mdev = mdev_new(test, "1,5", "0-3", "0-3,9");
+	dst_host = fake_host_new(test, &cex8, dst_mdev);
+	KUNIT_ASSERT_EQ(test, vfio_ap_mig_host_snapshot(&dst_host->ops,
+							dst_mdev), 0);
+	KUNIT_EXPECT_EQ(test, vfio_ap_mig_host_check(dst_mdev,
+						     desc_of(test, doc), &why),
+			0);
+	KUNIT_EXPECT_EQ(test, vfio_ap_mig_host_type_check(&dst_host->ops,
+							  desc_of(test, doc),
+							  &why), 0);
+	doc = describe(test, dst_host);
+	KUNIT_EXPECT_EQ(test, vfio_ap_mig_host_check(src_mdev,
+						     desc_of(test, doc), &why),
+			-EPROTO);
+	KUNIT_EXPECT_STREQ(test, why.param, "cards");
+	KUNIT_EXPECT_EQ(test, vfio_ap_mig_host_type_check(&src_host->ops,
+							  desc_of(test, doc),
+							  &why), -EPROTO);
+}
+
+/* An empty mdev describes itself with empty lists, and checks pass. */
+static void vfio_ap_mig_glue_test_empty(struct kunit *test)
+{
+	static const struct host_spec none = { .apm = "", .aqm = "" };
+	struct ap_matrix_mdev *matrix_mdev = mdev_new(test, "", "", "");
+	struct fake_host *fh = fake_host_new(test, &none, matrix_mdev);
+	struct migc_reason why = {};
+	const char *doc = describe(test, fh);
+
+	KUNIT_EXPECT_STREQ(test, doc, DESC("", "", "", "") "\n");
+	KUNIT_EXPECT_EQ(test, vfio_ap_mig_host_check(matrix_mdev,
+						     desc_of(test, doc), &why),
+			0);
+	KUNIT_EXPECT_EQ(test, vfio_ap_mig_host_type_check(&fh->ops,
+							  desc_of(test, doc),
+							  &why), 0);
+}
+
+static const struct host_spec two_cex8 = {
+	.apm = "1,5", .aqm = "0-3", .card = CEX8_CCA,
+};
+
+/*
+ * The mdev's adapters change while the snapshot walks the queues (an
+ * unassign_adapter on another CPU): the snapshot is taken again and shows
+ * the configuration after the change, masks and cards alike.
+ */
+static void vfio_ap_mig_glue_test_changed_during_snapshot(struct kunit *test)
+{
+	struct ap_matrix_mdev *matrix_mdev = mdev_new(test, "1,5", "0-3", "0");
+	struct fake_host *fh = fake_host_new(test, &two_cex8, matrix_mdev);
+
+	fh->flips = 1;
+	KUNIT_ASSERT_EQ(test, vfio_ap_mig_host_snapshot(&fh->ops, matrix_mdev),
+			0);
+	KUNIT_EXPECT_EQ(test, fh->walks, 2);
+	KUNIT_EXPECT_STREQ(test, get_param(test, matrix_mdev,
+					   VFIO_AP_MIG_ADAPTERS), "1");
+	KUNIT_EXPECT_STREQ(test, get_param(test, matrix_mdev,
+					   VFIO_AP_MIG_CARDS), "0e92000");
+	KUNIT_EXPECT_EQ(test, matrix_mdev->mig_cfg.missing, 0);
+
+	/* and back, during the walk again */
+	fh->flips = 1;
+	KUNIT_ASSERT_EQ(test, vfio_ap_mig_host_snapshot(&fh->ops, matrix_mdev),
+			0);
+	KUNIT_EXPECT_STREQ(test, get_param(test, matrix_mdev,
+					   VFIO_AP_MIG_ADAPTERS), "1,5");
+	KUNIT_EXPECT_STREQ(test, get_param(test, matrix_mdev,
+					   VFIO_AP_MIG_CARDS),
+			   "0e92000,0e92000");
+
+	/* a configuration that never holds still: no snapshot, no mix */
+	fh->walks = 0;
+	fh->flips = 100;
+	KUNIT_EXPECT_EQ(test, vfio_ap_mig_host_snapshot(&fh->ops, matrix_mdev),
+			-EAGAIN);
+	KUNIT_EXPECT_EQ(test, fh->walks, VFIO_AP_MIG_SNAPSHOT_TRIES);
+}
+
+/*
+ * Between two reads of the parameters of one description, the mdev loses
+ * an adapter and the host a queue: both reads, and a check, still show
+ * the snapshot. The next snapshot shows the change.
+ */
+static void vfio_ap_mig_glue_test_reads_show_snapshot(struct kunit *test)
+{
+	struct ap_matrix_mdev *matrix_mdev = mdev_new(test, "1,5", "0-3", "0");
+	struct fake_host *fh = fake_host_new(test, &two_cex8, matrix_mdev);
+	struct migc_reason why = {};
+	const struct migc_desc *src;
+
+	src = desc_of(test, DESC("1,5", "0-3", "0", "0e92000,0e92000"));
+	KUNIT_ASSERT_EQ(test, vfio_ap_mig_host_snapshot(&fh->ops, matrix_mdev),
+			0);
+	KUNIT_EXPECT_STREQ(test, get_param(test, matrix_mdev,
+					   VFIO_AP_MIG_ADAPTERS), "1,5");
+	clear_bit_inv(5, matrix_mdev->matrix.apm);
+	fh->nr_queues--;
+	KUNIT_EXPECT_STREQ(test, get_param(test, matrix_mdev,
+					   VFIO_AP_MIG_CARDS),
+			   "0e92000,0e92000");
+	KUNIT_EXPECT_EQ(test, vfio_ap_mig_host_check(matrix_mdev, src, &why),
+			0);
+
+	KUNIT_ASSERT_EQ(test, vfio_ap_mig_host_snapshot(&fh->ops, matrix_mdev),
+			0);
+	KUNIT_EXPECT_STREQ(test, get_param(test, matrix_mdev,
+					   VFIO_AP_MIG_ADAPTERS), "1");
+	KUNIT_EXPECT_EQ(test, vfio_ap_mig_host_check(matrix_mdev, src, &why),
+			-EPROTO);
+	KUNIT_EXPECT_STREQ(test, why.param, "adapters");
+
+	/* the queue goes too: a snapshot of adapters 1,5 misses one APQN */
+	set_bit_inv(5, matrix_mdev->matrix.apm);
+	KUNIT_ASSERT_EQ(test, vfio_ap_mig_host_snapshot(&fh->ops, matrix_mdev),
+			0);
+	KUNIT_EXPECT_EQ(test, matrix_mdev->mig_cfg.missing, 1);
+	KUNIT_EXPECT_EQ(test, vfio_ap_mig_host_check(matrix_mdev, src, &why),
+			-EPROTO);
+	KUNIT_EXPECT_STREQ(test, why.dst, "1 queues missing");
+}
+
+/* An adapter whose queues show no card describes as "0000000". */
+static void vfio_ap_mig_glue_test_no_card(struct kunit *test)
+{
+	struct ap_matrix_mdev *matrix_mdev = mdev_new(test, "1,5", "0-3", "0");
+	struct fake_host *fh = fake_host_new(test, &two_cex8, matrix_mdev);
+
+	fh->queues[0].hw.value = 0;
+	fh->queues[1].hw.value = 0;
+	fh->queues[2].hw.value = 0;
+	fh->queues[3].hw.value = 0;
+	KUNIT_ASSERT_EQ(test, vfio_ap_mig_host_snapshot(&fh->ops, matrix_mdev),
+			0);
+	KUNIT_EXPECT_STREQ(test, get_param(test, matrix_mdev,
+					   VFIO_AP_MIG_CARDS),
+			   "0000000,0e92000");
+}
+
+/* set(): the mask parameters reach the host's set_matrix, nothing else. */
+static void vfio_ap_mig_glue_test_set(struct kunit *test)
+{
+	struct ap_matrix_mdev *matrix_mdev = mdev_new(test, "1,5", "0-3", "0");
+	struct fake_host *fh = fake_host_new(test, &two_cex8, matrix_mdev);
+	struct migc_value val = MIGC_STR_VALUE("2-4,7");
+	DECLARE_BITMAP(want, AP_DEVICES);
+
+	parse_mask(test, "2-4,7", want);
+	KUNIT_EXPECT_EQ(test, vfio_ap_mig_host_set(&fh->ops, matrix_mdev,
+						   VFIO_AP_MIG_ADAPTERS, &val),
+			0);
+	KUNIT_EXPECT_EQ(test, fh->set_which, VFIO_AP_CONFIG_APM);
+	KUNIT_EXPECT_TRUE(test, bitmap_equal(fh->set_m.apm, want, AP_DEVICES));
+	KUNIT_EXPECT_EQ(test, vfio_ap_mig_host_set(&fh->ops, matrix_mdev,
+						   VFIO_AP_MIG_DOMAINS, &val),
+			0);
+	KUNIT_EXPECT_EQ(test, fh->set_which, VFIO_AP_CONFIG_AQM);
+	KUNIT_EXPECT_TRUE(test, bitmap_equal(fh->set_m.aqm, want, AP_DOMAINS));
+	KUNIT_EXPECT_EQ(test, vfio_ap_mig_host_set(&fh->ops, matrix_mdev,
+						   VFIO_AP_MIG_CONTROL_DOMAINS,
+						   &val), 0);
+	KUNIT_EXPECT_EQ(test, fh->set_which, VFIO_AP_CONFIG_ADM);
+	KUNIT_EXPECT_TRUE(test, bitmap_equal(fh->set_m.adm, want, AP_DOMAINS));
+	KUNIT_EXPECT_EQ(test, fh->sets, 3);
+
+	/* refused before the host is asked */
+	KUNIT_EXPECT_EQ(test, vfio_ap_mig_host_set(&fh->ops, matrix_mdev,
+						   VFIO_AP_MIG_CARDS, &val),
+			-EACCES);
+	val.s = "1-";
+	KUNIT_EXPECT_EQ(test, vfio_ap_mig_host_set(&fh->ops, matrix_mdev,
+						   VFIO_AP_MIG_ADAPTERS, &val),
+			-EINVAL);
+	val.s = "256";
+	KUNIT_EXPECT_EQ(test, vfio_ap_mig_host_set(&fh->ops, matrix_mdev,
+						   VFIO_AP_MIG_DOMAINS, &val),
+			-EINVAL);
+	KUNIT_EXPECT_EQ(test, fh->sets, 3);
+
+	/* the host's refusal (a guest uses the mdev) comes back unchanged */
+	fh->set_ret = -EBUSY;
+	val.s = "1";
+	KUNIT_EXPECT_EQ(test, vfio_ap_mig_host_set(&fh->ops, matrix_mdev,
+						   VFIO_AP_MIG_ADAPTERS, &val),
+			-EBUSY);
+	KUNIT_EXPECT_EQ(test, fh->sets, 4);
+}
+
+/* A malformed source description is -EINVAL, not a verdict. */
+static void vfio_ap_mig_glue_test_malformed(struct kunit *test)
+{
+	struct ap_matrix_mdev *matrix_mdev = mdev_new(test, "1,5", "0-3", "0");
+	struct fake_host *fh = fake_host_new(test, &two_cex8, matrix_mdev);
+	const struct migc_desc *src;
+	struct migc_reason why = {};
+
+	/* one card for two adapters */
+	src = desc_of(test, DESC("1,5", "0-3", "0", "0e92000"));
+	KUNIT_ASSERT_EQ(test, vfio_ap_mig_host_snapshot(&fh->ops, matrix_mdev),
+			0);
+	KUNIT_EXPECT_EQ(test, vfio_ap_mig_host_check(matrix_mdev, src, &why),
+			-EINVAL);
+	KUNIT_EXPECT_EQ(test, vfio_ap_mig_host_type_check(&fh->ops, src, &why),
+			-EINVAL);
+	KUNIT_EXPECT_EQ(test, fh->walks, 1);
+}
+
+static struct kunit_case vfio_ap_mig_glue_test_cases[] = {
+	KUNIT_CASE_PARAM(vfio_ap_mig_glue_test_check, check_gen_params),
+	KUNIT_CASE(vfio_ap_mig_glue_test_round_trip),
+	KUNIT_CASE(vfio_ap_mig_glue_test_empty),
+	KUNIT_CASE(vfio_ap_mig_glue_test_changed_during_snapshot),
+	KUNIT_CASE(vfio_ap_mig_glue_test_reads_show_snapshot),
+	KUNIT_CASE(vfio_ap_mig_glue_test_no_card),
+	KUNIT_CASE(vfio_ap_mig_glue_test_set),
+	KUNIT_CASE(vfio_ap_mig_glue_test_malformed),
+	{}
+};
+
+static struct kunit_suite vfio_ap_mig_glue_test_suite = {
+	.name = "vfio_ap_migration_glue",
+	.test_cases = vfio_ap_mig_glue_test_cases,
+};
+
+kunit_test_suite(vfio_ap_mig_glue_test_suite);
+
+/* The engine's functions these tests call are exported to KUnit only. */
+MODULE_IMPORT_NS(EXPORTED_FOR_KUNIT_TESTING);
