@@ -50,7 +50,7 @@ MAP=(
 	"1 patches/0006-*"
 	"1 patches/0014-*"
 	"1 patches/0015-*"
-	"1 patches/0018-*"
+	"1 patches/0017-*"
 	"2 patches/0002-*"
 	"2 patches/0004-*"
 	"2 patches/0011-*"
@@ -61,14 +61,14 @@ MAP=(
 	"5 patches/0012-*"
 	"5 patches/0013-*"
 	"6 patches/0010-*"
-	"6 patches/0019-*"
+	"6 patches/0018-*"
 	"6 drivers/s390/crypto/vfio_ap_mig*"
 	"7 tools/testing/selftests/mdev/*"
 	"8 tools/testing/migcompat/*"
 	"9 Documentation/driver-api/vfio-mediated-device-migration.rst"
 	"9 Documentation/ABI/testing/sysfs-bus-mdev-migration"
 	"9 patches/0005-*"
-	"9 patches/0020-*"
+	"9 patches/0019-*"
 )
 NPATCHES=9
 # The patch that adds mdev to the selftests' TARGETS.
