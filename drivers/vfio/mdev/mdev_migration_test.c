@@ -655,6 +655,8 @@ static void mdev_mig_test_predecessor(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, fake_feed(test, dst, &s, 3, 7), 0);
 	fake_done(test, dst);
 	fake_done(test, plain);
+}
+
 /* The config-only migration, driven through its VFIO ops as a VMM does. */
 
 static struct vfio_device *fake_vdev(struct kunit *test,
