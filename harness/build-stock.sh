@@ -12,7 +12,6 @@ set -euo pipefail
 KVER=$(stock_kver)
 KDIR=/lib/modules/$KVER/build
 B=$OUT/stock/build
-MODROOT=$OUT/stock/modroot
 [ -d "$KDIR" ] || die "$KDIR missing: run make setup"
 
 # Mirror the folders we build, as symlinks to the assembled sources.
@@ -52,20 +51,8 @@ make -s -C "$KDIR" M="$B" -j"$JOBS" \
 	CONFIG_SAMPLE_VFIO_MDEV_MBOCHS=m \
 	modules
 
-# Module root: ours in updates/, which depmod prefers over Debian's. depmod
-# runs in a scratch root where kernel/ links to Debian's modules; the guest
-# lays the module root over its own /lib/modules, so it must not carry the
-# link (it would point at itself there).
-D=$MODROOT/lib/modules/$KVER
-DEP=$OUT/stock/depmod/lib/modules/$KVER
-rm -rf "$MODROOT" "$OUT/stock/depmod"
-mkdir -p "$D/updates" "$DEP/updates"
-ln -s "/lib/modules/$KVER/kernel" "$DEP/kernel"
-for f in modules.order modules.builtin modules.builtin.modinfo; do
-	cp "/lib/modules/$KVER/$f" "$DEP/$f"
-done
-find "$B" -name '*.ko' -exec cp {} "$DEP/updates/" \;
-depmod -b "$OUT/stock/depmod" "$KVER"
-modinfo -b "$OUT/stock/depmod" -k "$KVER" -F filename mdev | grep -q updates/ ||
+# Module root: ours in updates/, over Debian's.
+mapfile -t KOS < <(find "$B" -name '*.ko')
+DEP=$(stock_modroot stock "${KOS[@]}")
+modinfo -b "$DEP" -k "$KVER" -F filename mdev | grep -q updates/ ||
 	die "depmod does not prefer updates/mdev.ko"
-cp -r "$DEP/updates" "$DEP"/modules.* "$D/"

@@ -13,7 +13,6 @@ KVER=$(stock_kver)
 KDIR=/lib/modules/$KVER/build
 SRC=$OUT/linux.orig/samples/vfio-mdev/mtty.c
 B=$OUT/upstream/build
-MODROOT=$OUT/upstream/modroot
 [ -d "$KDIR" ] || die "$KDIR missing: run make setup"
 # linux.orig: the files of the unpacked tarball that the tree changes,
 # as assemble.sh copied them before any patch.
@@ -24,17 +23,7 @@ cp "$SRC" "$B/mtty.c"
 echo 'obj-m += mtty.o' > "$B/Kbuild"
 make -s -C "$KDIR" M="$B" modules
 
-D=$MODROOT/lib/modules/$KVER
-DEP=$OUT/upstream/depmod/lib/modules/$KVER
-rm -rf "$MODROOT" "$OUT/upstream/depmod"
-mkdir -p "$D/updates" "$DEP/updates"
-ln -s "/lib/modules/$KVER/kernel" "$DEP/kernel"
-for f in modules.order modules.builtin modules.builtin.modinfo; do
-	cp "/lib/modules/$KVER/$f" "$DEP/$f"
-done
-cp "$B/mtty.ko" "$DEP/updates/"
-depmod -b "$OUT/upstream/depmod" "$KVER"
-modinfo -b "$OUT/upstream/depmod" -k "$KVER" -F filename mdev |
+DEP=$(stock_modroot upstream "$B/mtty.ko")
+modinfo -b "$DEP" -k "$KVER" -F filename mdev |
 	grep -q "/lib/modules/$KVER/kernel/drivers/vfio/mdev/mdev.ko" ||
 	die "the upstream module root does not use Debian's mdev.ko"
-cp -r "$DEP/updates" "$DEP"/modules.* "$D/"

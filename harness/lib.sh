@@ -47,3 +47,27 @@ x86_seed_config() {
 
 log() { printf '%s: %s\n' "${0##*/}" "$*" >&2; }
 die() { log "$*"; exit 1; }
+
+# stock_modroot NAME KO...: a module root for the stock kernel in
+# $OUT/NAME/modroot, with the modules KO in updates/, which depmod
+# prefers over Debian's own. depmod runs in a scratch root where kernel/
+# links to Debian's modules; the guest lays the module root over its own
+# /lib/modules, so the root must not carry the link (it would point at
+# itself there). Prints the scratch root, for modinfo -b.
+stock_modroot() {
+	local name=$1 kver d dep
+	shift
+	kver=$(stock_kver)
+	d=$OUT/$name/modroot/lib/modules/$kver
+	dep=$OUT/$name/depmod/lib/modules/$kver
+	rm -rf "$OUT/$name/modroot" "$OUT/$name/depmod"
+	mkdir -p "$d/updates" "$dep/updates"
+	ln -s "/lib/modules/$kver/kernel" "$dep/kernel"
+	for f in modules.order modules.builtin modules.builtin.modinfo; do
+		cp "/lib/modules/$kver/$f" "$dep/$f"
+	done
+	cp "$@" "$dep/updates/"
+	depmod -b "$OUT/$name/depmod" "$kver"
+	cp -r "$dep/updates" "$dep"/modules.* "$d/"
+	echo "$OUT/$name/depmod"
+}
