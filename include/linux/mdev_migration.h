@@ -20,6 +20,7 @@
 #define _LINUX_MDEV_MIGRATION_H
 
 #include <linux/migcompat.h>
+#include <linux/vfio.h>
 
 struct mdev_device;
 struct mdev_type;
@@ -154,5 +155,25 @@ void mdev_migration_config_reset(struct mdev_device *mdev);
 int mdev_migration_config_hold(struct mdev_device *mdev);
 void mdev_migration_config_unhold(struct mdev_device *mdev);
 void mdev_migration_config_fail(struct mdev_device *mdev, int err);
+
+#if IS_ENABLED(CONFIG_MDEV_MIGRATION_KUNIT_HELPERS)
+/*
+ * For a driver's KUnit tests: an mdev of its own, outside the mdev bus,
+ * and a VMM's calls on its VFIO device
+ */
+struct file;
+struct kunit;
+
+struct mdev_device *
+mdev_migration_kunit_mdev(struct kunit *test,
+			  const struct mdev_migration_ops *ops,
+			  const struct migc_caps *caps, const char *name,
+			  void *drvdata);
+char __user *mdev_migration_kunit_ubuf(struct kunit *test, size_t len);
+enum vfio_device_mig_state
+mdev_migration_kunit_state(struct kunit *test, struct vfio_device *vdev);
+long mdev_migration_kunit_precopy(struct kunit *test, struct file *filp,
+				  char __user *ubuf);
+#endif
 
 #endif /* _LINUX_MDEV_MIGRATION_H */

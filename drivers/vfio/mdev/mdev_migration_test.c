@@ -57,11 +57,8 @@ static const struct migc_caps fake_caps = {
 };
 
 /**
- * struct mdev_mig_fake - a fake mdev device and its driver's state
- * @parent: the fake parent
- * @driver: the fake driver, with the callbacks below
- * @type: the fake type
- * @mdev: the device
+ * struct mdev_mig_fake - a fake driver's state of its mdev device
+ * @mdev: the device, of mdev_migration_kunit_mdev()
  * @ports: current value of "ports"
  * @turbo: current value of "turbo"
  * @serial: current value of "serial"
@@ -72,10 +69,7 @@ static const struct migc_caps fake_caps = {
  * @check_ret: what check() returns
  */
 struct mdev_mig_fake {
-	struct mdev_parent parent;
-	struct mdev_driver driver;
-	struct mdev_type type;
-	struct mdev_device mdev;
+	struct mdev_device *mdev;
 	s64 ports;
 	bool turbo;
 	char serial[16];
@@ -88,7 +82,7 @@ struct mdev_mig_fake {
 
 static struct mdev_mig_fake *to_fake(struct mdev_device *mdev)
 {
-	return container_of(mdev, struct mdev_mig_fake, mdev);
+	return dev_get_drvdata(&mdev->dev);
 }
 
 static int fake_snapshot(struct mdev_device *mdev)
@@ -192,18 +186,11 @@ static struct mdev_mig_fake *fake_new_ops(struct kunit *test,
 
 	f = kunit_kzalloc(test, sizeof(*f), GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, f);
-	f->driver.migration = ops;
-	f->parent.mdev_driver = &f->driver;
-	f->type.parent = &f->parent;
-	f->type.migration_caps = &fake_caps;
-	f->mdev.type = &f->type;
-	f->mdev.dev.init_name = "kunit-mdev";
 	f->ports = 2;
 	f->turbo = true;
 	strscpy(f->serial, "sn-1");
-	KUNIT_ASSERT_EQ(test, mdev_migration_init(&f->mdev), 0);
-	KUNIT_ASSERT_NOT_NULL(test, f->mdev.migration);
-	mdev_migration_bind(&f->mdev);
+	f->mdev = mdev_migration_kunit_mdev(test, ops, &fake_caps, "kunit-mdev",
+					    f);
 	return f;
 }
 
@@ -212,17 +199,15 @@ static struct mdev_mig_fake *fake_new(struct kunit *test)
 	return fake_new_ops(test, &fake_ops);
 }
 
-/* Every get() followed a snapshot(); then free the state. */
+/* Every get() followed a snapshot(); the state goes when the test ends. */
 static void fake_done(struct kunit *test, struct mdev_mig_fake *f)
 {
 	KUNIT_EXPECT_EQ(test, f->unsnapshotted, 0);
-	mdev_migration_unbind(&f->mdev);
-	mdev_migration_free(&f->mdev);
 }
 
 static ssize_t fake_write(struct mdev_mig_fake *f, int idx, const char *val)
 {
-	return mdev_migration_param_store(&f->mdev, &fake_params[idx], val,
+	return mdev_migration_param_store(f->mdev, &fake_params[idx], val,
 					  strlen(val));
 }
 
@@ -234,7 +219,7 @@ static const char *fake_read(struct kunit *test, struct mdev_mig_fake *f,
 	ssize_t ret;
 
 	KUNIT_ASSERT_NOT_NULL(test, buf);
-	ret = mdev_migration_param_show(&f->mdev, &fake_params[idx], buf);
+	ret = mdev_migration_param_show(f->mdev, &fake_params[idx], buf);
 	if (ret < 0)
 		snprintf(buf, PAGE_SIZE, "error %zd", ret);
 	return buf;
@@ -248,7 +233,7 @@ static void mdev_mig_test_create_param(struct kunit *test)
 	KUNIT_EXPECT_STREQ(test, fake_read(test, f, FAKE_PORTS), "3\n");
 	KUNIT_EXPECT_EQ(test, f->sets, 1);
 
-	mdev_migration_opened(&f->mdev);
+	mdev_migration_opened(f->mdev);
 	KUNIT_EXPECT_EQ(test, fake_write(f, FAKE_PORTS, "4\n"), -EBUSY);
 	KUNIT_EXPECT_STREQ(test, fake_read(test, f, FAKE_PORTS), "3\n");
 	/* The current value is always accepted, and nothing is set. */
@@ -263,11 +248,11 @@ static void mdev_mig_test_runtime_param(struct kunit *test)
 {
 	struct mdev_mig_fake *f = fake_new(test);
 
-	mdev_migration_opened(&f->mdev);
+	mdev_migration_opened(f->mdev);
 	KUNIT_EXPECT_EQ(test, fake_write(f, FAKE_TURBO, "off"), 3);
 	KUNIT_EXPECT_STREQ(test, fake_read(test, f, FAKE_TURBO), "false\n");
 
-	mdev_migration_freeze(&f->mdev, true);
+	mdev_migration_freeze(f->mdev, true);
 	KUNIT_EXPECT_EQ(test, fake_write(f, FAKE_TURBO, "true"), -EBUSY);
 	KUNIT_EXPECT_STREQ(test, fake_read(test, f, FAKE_TURBO), "false\n");
 	/* Any spelling of the current value is the current value. */
@@ -275,7 +260,7 @@ static void mdev_mig_test_runtime_param(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, fake_write(f, FAKE_TURBO, "false"), 5);
 	KUNIT_EXPECT_EQ(test, f->sets, 1);
 
-	mdev_migration_freeze(&f->mdev, false);
+	mdev_migration_freeze(f->mdev, false);
 	KUNIT_EXPECT_EQ(test, fake_write(f, FAKE_TURBO, "y"), 1);
 	KUNIT_EXPECT_STREQ(test, fake_read(test, f, FAKE_TURBO), "true\n");
 	KUNIT_EXPECT_EQ(test, f->sets, 2);
@@ -289,8 +274,8 @@ static void mdev_mig_test_readonly_param(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, fake_write(f, FAKE_SERIAL, "sn-2"), -EPROTO);
 	KUNIT_EXPECT_STREQ(test, fake_read(test, f, FAKE_SERIAL), "sn-1\n");
 	KUNIT_EXPECT_EQ(test, fake_write(f, FAKE_SERIAL, "sn-1\n"), 5);
-	mdev_migration_opened(&f->mdev);
-	mdev_migration_freeze(&f->mdev, true);
+	mdev_migration_opened(f->mdev);
+	mdev_migration_freeze(f->mdev, true);
 	KUNIT_EXPECT_EQ(test, fake_write(f, FAKE_SERIAL, "sn-1"), 4);
 	KUNIT_EXPECT_EQ(test, fake_write(f, FAKE_SERIAL, "sn-3"), -EPROTO);
 	KUNIT_EXPECT_STREQ(test, fake_read(test, f, FAKE_SERIAL), "sn-1\n");
@@ -324,21 +309,21 @@ static void mdev_mig_test_unbound(struct kunit *test)
 	unsigned int snapshots;
 	int len;
 
-	len = mdev_migration_describe(&f->mdev, buf, sizeof(buf));
+	len = mdev_migration_describe(f->mdev, buf, sizeof(buf));
 	KUNIT_ASSERT_GT(test, len, 0);
-	mdev_migration_opened(&f->mdev);
-	mdev_migration_freeze(&f->mdev, true);
-	mdev_migration_unbind(&f->mdev);
+	mdev_migration_opened(f->mdev);
+	mdev_migration_freeze(f->mdev, true);
+	mdev_migration_unbind(f->mdev);
 	snapshots = f->snapshots;
 	KUNIT_EXPECT_STREQ(test, fake_read(test, f, FAKE_PORTS), "error -19");
 	KUNIT_EXPECT_EQ(test, fake_write(f, FAKE_PORTS, "2"), -ENODEV);
 	KUNIT_EXPECT_EQ(test, f->snapshots, snapshots);
 
-	KUNIT_EXPECT_EQ(test, mdev_migration_check(&f->mdev, buf, len), 0);
-	KUNIT_EXPECT_EQ(test, mdev_migration_describe(&f->mdev, buf,
+	KUNIT_EXPECT_EQ(test, mdev_migration_check(f->mdev, buf, len), 0);
+	KUNIT_EXPECT_EQ(test, mdev_migration_describe(f->mdev, buf,
 						      sizeof(buf)), len);
 
-	mdev_migration_bind(&f->mdev);
+	mdev_migration_bind(f->mdev);
 	KUNIT_EXPECT_EQ(test, fake_write(f, FAKE_PORTS, "1"), 1);
 	KUNIT_EXPECT_EQ(test, fake_write(f, FAKE_TURBO, "0"), 1);
 	fake_done(test, f);
@@ -352,12 +337,12 @@ static void mdev_mig_test_snapshot(struct kunit *test)
 	unsigned int snapshots = f->snapshots;
 	int len;
 
-	len = mdev_migration_describe(&f->mdev, buf, sizeof(buf));
+	len = mdev_migration_describe(f->mdev, buf, sizeof(buf));
 	KUNIT_ASSERT_GT(test, len, 0);
 	KUNIT_EXPECT_EQ(test, f->snapshots, snapshots + 1);
 	KUNIT_EXPECT_STREQ(test, buf,
 			   "{\"model\": \"kunit.example/fake\", \"params\": {\"ports\": 2, \"turbo\": true, \"serial\": \"sn-1\"}}\n");
-	KUNIT_EXPECT_EQ(test, mdev_migration_describe(&f->mdev, buf, 10),
+	KUNIT_EXPECT_EQ(test, mdev_migration_describe(f->mdev, buf, 10),
 			-E2BIG);
 	fake_done(test, f);
 }
@@ -368,28 +353,28 @@ static void mdev_mig_test_check(struct kunit *test)
 	char buf[256];
 	int len;
 
-	len = mdev_migration_describe(&src->mdev, buf, sizeof(buf));
+	len = mdev_migration_describe(src->mdev, buf, sizeof(buf));
 	KUNIT_ASSERT_GT(test, len, 0);
-	KUNIT_EXPECT_EQ(test, mdev_migration_check(&dst->mdev, buf, len), 0);
+	KUNIT_EXPECT_EQ(test, mdev_migration_check(dst->mdev, buf, len), 0);
 
 	KUNIT_ASSERT_EQ(test, fake_write(dst, FAKE_PORTS, "3"), 1);
-	KUNIT_EXPECT_EQ(test, mdev_migration_check(&dst->mdev, buf, len),
+	KUNIT_EXPECT_EQ(test, mdev_migration_check(dst->mdev, buf, len),
 			-EPROTO);
 	KUNIT_ASSERT_EQ(test, fake_write(dst, FAKE_PORTS, "2"), 1);
 
 	dst->check_ret = -EPROTO;
-	KUNIT_EXPECT_EQ(test, mdev_migration_check(&dst->mdev, buf, len),
+	KUNIT_EXPECT_EQ(test, mdev_migration_check(dst->mdev, buf, len),
 			-EPROTO);
 	dst->check_ret = 0;
-	KUNIT_EXPECT_EQ(test, mdev_migration_check(&dst->mdev, buf, len - 3),
+	KUNIT_EXPECT_EQ(test, mdev_migration_check(dst->mdev, buf, len - 3),
 			-EINVAL);
 	/* A source without "turbo" predates it: only off on the destination. */
 	len = scnprintf(buf, sizeof(buf),
 			"{\"model\": \"kunit.example/fake\", \"params\": {\"ports\": 2, \"serial\": \"sn-1\"}}");
-	KUNIT_EXPECT_EQ(test, mdev_migration_check(&dst->mdev, buf, len),
+	KUNIT_EXPECT_EQ(test, mdev_migration_check(dst->mdev, buf, len),
 			-EPROTO);
 	KUNIT_ASSERT_EQ(test, fake_write(dst, FAKE_TURBO, "false"), 5);
-	KUNIT_EXPECT_EQ(test, mdev_migration_check(&dst->mdev, buf, len), 0);
+	KUNIT_EXPECT_EQ(test, mdev_migration_check(dst->mdev, buf, len), 0);
 	fake_done(test, src);
 	fake_done(test, dst);
 }
@@ -419,7 +404,7 @@ static void fake_stream_of(struct kunit *test, struct mdev_mig_fake *src,
 			   struct fake_stream *s, size_t extra)
 {
 	size_t len;
-	void *block = mdev_migration_stream_desc(&src->mdev, &len);
+	void *block = mdev_migration_stream_desc(src->mdev, &len);
 
 	KUNIT_ASSERT_FALSE(test, IS_ERR(block));
 	KUNIT_EXPECT_EQ(test, le32_to_cpup((const __le32 *)block),
@@ -444,7 +429,7 @@ static int fake_feed(struct kunit *test, struct mdev_mig_fake *dst,
 	while (off < total && !mdev_migration_stream_in_done(&in)) {
 		size_t want = min(off ? step : first, total - off);
 
-		n = mdev_migration_stream_in_write(&dst->mdev, &in,
+		n = mdev_migration_stream_in_write(dst->mdev, &in,
 						   s->ubuf + off, want);
 		if (n < 0) {
 			ret = n;
@@ -458,7 +443,7 @@ static int fake_feed(struct kunit *test, struct mdev_mig_fake *dst,
 	if (!ret) {
 		KUNIT_EXPECT_TRUE(test, mdev_migration_stream_in_done(&in));
 		KUNIT_EXPECT_EQ(test, off, s->len);
-		n = mdev_migration_stream_in_write(&dst->mdev, &in,
+		n = mdev_migration_stream_in_write(dst->mdev, &in,
 						   s->ubuf + off, 5);
 		KUNIT_EXPECT_EQ(test, n, 0);
 	}
@@ -498,13 +483,13 @@ static void mdev_mig_test_stream_refusal(struct kunit *test)
 		KUNIT_EXPECT_EQ_MSG(test, fake_feed(test, dst, &s, i, i),
 				    -EPROTO, "pieces of %zu bytes", i);
 
-	n = mdev_migration_stream_in_write(&dst->mdev, &in, s.ubuf, s.len);
+	n = mdev_migration_stream_in_write(dst->mdev, &in, s.ubuf, s.len);
 	KUNIT_EXPECT_EQ(test, n, -EPROTO);
 	KUNIT_ASSERT_EQ(test, fake_write(dst, FAKE_PORTS, "2"), 1);
 	/* The device would accept it now, but this stream stays refused. */
-	n = mdev_migration_stream_in_write(&dst->mdev, &in, s.ubuf, s.len);
+	n = mdev_migration_stream_in_write(dst->mdev, &in, s.ubuf, s.len);
 	KUNIT_EXPECT_EQ(test, n, -EPROTO);
-	n = mdev_migration_stream_in_write(&dst->mdev, &in, s.ubuf, 1);
+	n = mdev_migration_stream_in_write(dst->mdev, &in, s.ubuf, 1);
 	KUNIT_EXPECT_EQ(test, n, -EPROTO);
 	KUNIT_EXPECT_FALSE(test, mdev_migration_stream_in_done(&in));
 	mdev_migration_stream_in_free(&in);
@@ -541,7 +526,7 @@ static ssize_t fake_feed_hdr(struct kunit *test, struct mdev_mig_fake *dst,
 	if (dlen)
 		memcpy(h + 1, doc, dlen);
 	fake_stream_put(test, &s, h, sizeof(*h) + dlen, 0);
-	ret = mdev_migration_stream_in_write(&dst->mdev, &in, s.ubuf,
+	ret = mdev_migration_stream_in_write(dst->mdev, &in, s.ubuf,
 					     min(feed, s.len));
 	if (ret >= 0)
 		KUNIT_EXPECT_FALSE(test, mdev_migration_stream_in_done(&in));
@@ -603,7 +588,7 @@ static int fake_feed_old(struct kunit *test, struct mdev_mig_fake *dst,
 	put_unaligned_le32(ports, old + 4);
 	fake_stream_put(test, &s, old, sizeof(old), 0);
 	while (off < sizeof(old)) {
-		n = mdev_migration_stream_in_write(&dst->mdev, &in,
+		n = mdev_migration_stream_in_write(dst->mdev, &in,
 						   s.ubuf + off,
 						   min(step, sizeof(old) - off));
 		if (n <= 0)
@@ -632,12 +617,12 @@ static void mdev_mig_test_predecessor(struct kunit *test)
 	for (i = 1; i <= FAKE_OLD_LEN; i++)
 		KUNIT_EXPECT_EQ_MSG(test, fake_feed_old(test, dst, "OLD1", 2, i),
 				    -EPROTO, "pieces of %zu bytes", i);
-	KUNIT_EXPECT_EQ(test, mdev_migration_stream_predecessor(&dst->mdev),
+	KUNIT_EXPECT_EQ(test, mdev_migration_stream_predecessor(dst->mdev),
 			0);
 	KUNIT_ASSERT_EQ(test, fake_write(dst, FAKE_TURBO, "false"), 5);
 	KUNIT_EXPECT_STREQ(test, fake_read(test, dst, FAKE_TURBO), "false\n");
 	/* At the off values it sends, and takes, the old stream. */
-	KUNIT_EXPECT_EQ(test, mdev_migration_stream_predecessor(&dst->mdev),
+	KUNIT_EXPECT_EQ(test, mdev_migration_stream_predecessor(dst->mdev),
 			1);
 	for (i = 1; i <= FAKE_OLD_LEN; i++)
 		KUNIT_EXPECT_EQ_MSG(test, fake_feed_old(test, dst, "OLD1", 2, i),
@@ -648,7 +633,7 @@ static void mdev_mig_test_predecessor(struct kunit *test)
 	/* A driver without a predecessor refuses the old stream. */
 	KUNIT_ASSERT_EQ(test, fake_write(plain, FAKE_TURBO, "false"), 5);
 	KUNIT_EXPECT_EQ(test, fake_feed_old(test, plain, "OLD1", 2, 8), -EPROTO);
-	KUNIT_EXPECT_EQ(test, mdev_migration_stream_predecessor(&plain->mdev),
+	KUNIT_EXPECT_EQ(test, mdev_migration_stream_predecessor(plain->mdev),
 			0);
 	/* Streams with a description work as before. */
 	fake_stream_of(test, plain, &s, 5);
@@ -666,7 +651,7 @@ static struct vfio_device *fake_vdev(struct kunit *test,
 						 GFP_KERNEL);
 
 	KUNIT_ASSERT_NOT_NULL(test, vdev);
-	vdev->dev = &f->mdev.dev;
+	vdev->dev = &f->mdev->dev;
 	vdev->migration_flags = MDEV_MIGRATION_CONFIG_FLAGS;
 	vdev->mig_ops = &mdev_migration_config_ops;
 	return vdev;
@@ -676,27 +661,6 @@ static struct file *cfg_set(struct vfio_device *vdev,
 			    enum vfio_device_mig_state state)
 {
 	return vdev->mig_ops->migration_set_state(vdev, state);
-}
-
-static enum vfio_device_mig_state cfg_state(struct kunit *test,
-					    struct vfio_device *vdev)
-{
-	enum vfio_device_mig_state state = VFIO_DEVICE_STATE_ERROR;
-
-	KUNIT_EXPECT_EQ(test, vdev->mig_ops->migration_get_state(vdev, &state),
-			0);
-	return state;
-}
-
-static char __user *cfg_ubuf(struct kunit *test)
-{
-	unsigned long addr;
-
-	addr = kunit_vm_mmap(test, NULL, 0, 2 * PAGE_SIZE,
-			     PROT_READ | PROT_WRITE, MAP_ANONYMOUS | MAP_PRIVATE,
-			     0);
-	KUNIT_ASSERT_FALSE(test, IS_ERR_VALUE(addr));
-	return (char __user *)addr;
 }
 
 static ssize_t cfg_read(struct file *filp, char __user *ubuf, size_t len)
@@ -710,29 +674,12 @@ static ssize_t cfg_write(struct file *filp, const char __user *ubuf,
 	return filp->f_op->write(filp, ubuf, len, NULL);
 }
 
-/* VFIO_MIG_GET_PRECOPY_INFO: initial_bytes, or the negative errno. */
-static long cfg_precopy(struct kunit *test, struct file *filp,
-			char __user *ubuf)
-{
-	struct vfio_precopy_info info = { .argsz = sizeof(info) };
-	long ret;
-
-	KUNIT_ASSERT_EQ(test, copy_to_user(ubuf, &info, sizeof(info)), 0);
-	ret = filp->f_op->unlocked_ioctl(filp, VFIO_MIG_GET_PRECOPY_INFO,
-					 (unsigned long)ubuf);
-	if (ret)
-		return ret;
-	KUNIT_ASSERT_EQ(test, copy_from_user(&info, ubuf, sizeof(info)), 0);
-	KUNIT_EXPECT_EQ(test, info.dirty_bytes, 0);
-	return info.initial_bytes;
-}
-
 /* PRE_COPY, then STOP_COPY on the same fd, into a destination. */
 static void mdev_mig_test_config_migrate(struct kunit *test)
 {
 	struct mdev_mig_fake *src = fake_new(test), *dst = fake_new(test);
 	struct vfio_device *vs = fake_vdev(test, src), *vd = fake_vdev(test, dst);
-	char __user *ubuf = cfg_ubuf(test);
+	char __user *ubuf = mdev_migration_kunit_ubuf(test, 2 * PAGE_SIZE);
 	struct file *sf, *df;
 	unsigned long size;
 	ssize_t len;
@@ -741,19 +688,22 @@ static void mdev_mig_test_config_migrate(struct kunit *test)
 			0);
 	sf = cfg_set(vs, VFIO_DEVICE_STATE_PRE_COPY);
 	KUNIT_ASSERT_FALSE(test, IS_ERR_OR_NULL(sf));
-	KUNIT_EXPECT_EQ(test, cfg_state(test, vs), VFIO_DEVICE_STATE_PRE_COPY);
+	KUNIT_EXPECT_EQ(test, mdev_migration_kunit_state(test, vs),
+			VFIO_DEVICE_STATE_PRE_COPY);
 	/* frozen: the driver's own files and the runtime parameters */
-	KUNIT_EXPECT_EQ(test, mdev_migration_config_hold(&src->mdev), -EBUSY);
+	KUNIT_EXPECT_EQ(test, mdev_migration_config_hold(src->mdev), -EBUSY);
 	KUNIT_EXPECT_EQ(test, fake_write(src, FAKE_TURBO, "false"), -EBUSY);
-	KUNIT_EXPECT_EQ(test, cfg_precopy(test, sf, ubuf), (long)size);
+	KUNIT_EXPECT_EQ(test, mdev_migration_kunit_precopy(test, sf, ubuf),
+			(long)size);
 	len = cfg_read(sf, ubuf + 64, PAGE_SIZE);
 	KUNIT_EXPECT_EQ(test, len, (ssize_t)size);
-	KUNIT_EXPECT_EQ(test, cfg_precopy(test, sf, ubuf), 0);
+	KUNIT_EXPECT_EQ(test, mdev_migration_kunit_precopy(test, sf, ubuf), 0);
 	KUNIT_EXPECT_EQ(test, cfg_read(sf, ubuf, 1), -ENOMSG);
 	/* PRE_COPY -> STOP_COPY is a combination: the fd continues */
 	KUNIT_EXPECT_NULL(test, cfg_set(vs, VFIO_DEVICE_STATE_STOP_COPY));
 	KUNIT_EXPECT_EQ(test, cfg_read(sf, ubuf, 1), 0);
-	KUNIT_EXPECT_EQ(test, cfg_precopy(test, sf, ubuf), -EINVAL);
+	KUNIT_EXPECT_EQ(test, mdev_migration_kunit_precopy(test, sf, ubuf),
+			-EINVAL);
 	KUNIT_EXPECT_PTR_EQ(test, cfg_set(vs, VFIO_DEVICE_STATE_PRE_COPY),
 			    ERR_PTR(-EINVAL));
 
@@ -763,13 +713,14 @@ static void mdev_mig_test_config_migrate(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, cfg_write(df, ubuf + 64, len - 1), len - 1);
 	KUNIT_EXPECT_PTR_EQ(test, cfg_set(vd, VFIO_DEVICE_STATE_STOP),
 			    ERR_PTR(-EPROTO));
-	KUNIT_EXPECT_EQ(test, cfg_state(test, vd), VFIO_DEVICE_STATE_RESUMING);
+	KUNIT_EXPECT_EQ(test, mdev_migration_kunit_state(test, vd),
+			VFIO_DEVICE_STATE_RESUMING);
 	KUNIT_EXPECT_EQ(test, cfg_write(df, ubuf + 63 + len, 2), 1);
 	KUNIT_EXPECT_EQ(test, cfg_write(df, ubuf + 64 + len, 1), -EINVAL);
 	KUNIT_EXPECT_NULL(test, cfg_set(vd, VFIO_DEVICE_STATE_RUNNING));
 	KUNIT_EXPECT_EQ(test, cfg_write(df, ubuf, 1), -ENODEV);
-	KUNIT_EXPECT_EQ(test, mdev_migration_config_hold(&dst->mdev), 0);
-	mdev_migration_config_unhold(&dst->mdev);
+	KUNIT_EXPECT_EQ(test, mdev_migration_config_hold(dst->mdev), 0);
+	mdev_migration_config_unhold(dst->mdev);
 
 	KUNIT_EXPECT_NULL(test, cfg_set(vs, VFIO_DEVICE_STATE_RUNNING));
 	KUNIT_EXPECT_EQ(test, cfg_read(sf, ubuf, 1), -ENODEV);
@@ -785,7 +736,7 @@ static void mdev_mig_test_config_refusal(struct kunit *test)
 {
 	struct mdev_mig_fake *src = fake_new(test), *dst = fake_new(test);
 	struct vfio_device *vs = fake_vdev(test, src), *vd = fake_vdev(test, dst);
-	char __user *ubuf = cfg_ubuf(test);
+	char __user *ubuf = mdev_migration_kunit_ubuf(test, 2 * PAGE_SIZE);
 	struct file *sf, *df;
 	ssize_t len;
 
@@ -801,23 +752,24 @@ static void mdev_mig_test_config_refusal(struct kunit *test)
 	KUNIT_EXPECT_PTR_EQ(test, cfg_set(vd, VFIO_DEVICE_STATE_STOP),
 			    ERR_PTR(-EPROTO));
 	KUNIT_EXPECT_FALSE(test, dst->turbo);
-	mdev_migration_config_reset(&dst->mdev);
-	KUNIT_EXPECT_EQ(test, cfg_state(test, vd), VFIO_DEVICE_STATE_RUNNING);
+	mdev_migration_config_reset(dst->mdev);
+	KUNIT_EXPECT_EQ(test, mdev_migration_kunit_state(test, vd),
+			VFIO_DEVICE_STATE_RUNNING);
 	KUNIT_EXPECT_EQ(test, cfg_write(df, ubuf, 1), -ENODEV);
 
 	/* the source loses part of its configuration */
-	mdev_migration_config_fail(&src->mdev, -EIO);
+	mdev_migration_config_fail(src->mdev, -EIO);
 	KUNIT_EXPECT_EQ(test, cfg_read(sf, ubuf, 1), -EIO);
 	KUNIT_EXPECT_PTR_EQ(test, cfg_set(vs, VFIO_DEVICE_STATE_STOP),
 			    ERR_PTR(-EIO));
 	KUNIT_EXPECT_NULL(test, cfg_set(vs, VFIO_DEVICE_STATE_RUNNING));
 	/* a no-op while RUNNING */
-	mdev_migration_config_fail(&src->mdev, -EIO);
+	mdev_migration_config_fail(src->mdev, -EIO);
 	KUNIT_EXPECT_NULL(test, cfg_set(vs, VFIO_DEVICE_STATE_STOP));
-	KUNIT_EXPECT_EQ(test, mdev_migration_config_hold(&src->mdev), -EBUSY);
-	mdev_migration_config_reset(&src->mdev);
-	KUNIT_EXPECT_EQ(test, mdev_migration_config_hold(&src->mdev), 0);
-	mdev_migration_config_unhold(&src->mdev);
+	KUNIT_EXPECT_EQ(test, mdev_migration_config_hold(src->mdev), -EBUSY);
+	mdev_migration_config_reset(src->mdev);
+	KUNIT_EXPECT_EQ(test, mdev_migration_config_hold(src->mdev), 0);
+	mdev_migration_config_unhold(src->mdev);
 	fput(sf);
 	fput(df);
 	fake_done(test, src);
