@@ -64,6 +64,7 @@ MAP=(
 	"5 patches/0013-*"
 	"6 patches/0010-*"
 	"6 patches/0018-*"
+	"6 patches/0021-*"
 	"6 drivers/s390/crypto/vfio_ap_mig*"
 	"7 tools/testing/selftests/mdev/*"
 	"8 tools/testing/migcompat/*"

@@ -10,7 +10,7 @@ set -euo pipefail
 . "$(dirname "$0")/../lib.sh"
 
 KERNEL=$OUT/s390/build/arch/s390/boot/bzImage
-SUITES=(migcompat vfio_ap_migration vfio_ap_migration_glue)
+SUITES=(migcompat mdev_migration vfio_ap_migration vfio_ap_migration_glue vfio_ap_migration_vfio)
 TIMEOUT=${TIMEOUT:-600}
 [ -r "$KERNEL" ] || die "s390 kernel not built: run harness/build-s390.sh"
 mkdir -p "$OUT/vm"

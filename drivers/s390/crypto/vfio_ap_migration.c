@@ -15,6 +15,11 @@
  * vfio_ap_mig_ap_bus on a real host, a fake one under KUnit. The
  * callbacks of vfio_ap_mig_ops only pick the host and the mdev.
  *
+ * The VFIO migration itself is the mdev core's config-only migration:
+ * vfio_ap_mig_init_dev() gives it to the mdev's VFIO device, and
+ * vfio_ap_mig_config_store() freezes the configuration attributes while
+ * the mdev is not RUNNING.
+ *
  * The configuration also changes through assign_adapter and ap_config,
  * which do not take the mdev core's migration lock. So snapshot() copies
  * it, masks and cards, into &ap_matrix_mdev.mig_cfg once per description,
@@ -32,6 +37,8 @@
  * vfio_ap never calls the migration core with one of its own locks held,
  * so the order is always migration lock, then vfio_ap locks.
  */
+#include <kunit/static_stub.h>
+#include <kunit/visibility.h>
 #include <linux/slab.h>
 
 #include "vfio_ap_private.h"
@@ -343,6 +350,20 @@ out:
 
 /* The mdev migration callbacks: this host, this mdev */
 
+/**
+ * vfio_ap_mig_host - the host an mdev's migration callbacks ask
+ * @matrix_mdev: the mdev, or NULL for a type check
+ *
+ * Return: vfio_ap_mig_ap_bus; a KUnit test replaces this function with
+ * kunit_activate_static_stub() to put the mdev on a fake host.
+ */
+VISIBLE_IF_KUNIT const struct vfio_ap_mig_host_ops *
+vfio_ap_mig_host(struct ap_matrix_mdev *matrix_mdev)
+{
+	KUNIT_STATIC_STUB_REDIRECT(vfio_ap_mig_host, matrix_mdev);
+	return &vfio_ap_mig_ap_bus;
+}
+
 static struct ap_matrix_mdev *vfio_ap_mig_mdev(struct mdev_device *mdev)
 {
 	return dev_get_drvdata(&mdev->dev);
@@ -350,8 +371,10 @@ static struct ap_matrix_mdev *vfio_ap_mig_mdev(struct mdev_device *mdev)
 
 static int vfio_ap_mig_snapshot(struct mdev_device *mdev)
 {
-	return vfio_ap_mig_host_snapshot(&vfio_ap_mig_ap_bus,
-					 vfio_ap_mig_mdev(mdev));
+	struct ap_matrix_mdev *matrix_mdev = vfio_ap_mig_mdev(mdev);
+
+	return vfio_ap_mig_host_snapshot(vfio_ap_mig_host(matrix_mdev),
+					 matrix_mdev);
 }
 
 static int vfio_ap_mig_get(struct mdev_device *mdev,
@@ -366,7 +389,9 @@ static int vfio_ap_mig_set(struct mdev_device *mdev,
 			   const struct migc_param *param,
 			   const struct migc_value *val)
 {
-	return vfio_ap_mig_host_set(&vfio_ap_mig_ap_bus, vfio_ap_mig_mdev(mdev),
+	struct ap_matrix_mdev *matrix_mdev = vfio_ap_mig_mdev(mdev);
+
+	return vfio_ap_mig_host_set(vfio_ap_mig_host(matrix_mdev), matrix_mdev,
 				    param - vfio_ap_mig_model.params, val);
 }
 
@@ -381,7 +406,8 @@ static int vfio_ap_mig_type_check(struct mdev_type *mtype,
 				  const struct migc_desc *src_desc,
 				  struct migc_reason *why)
 {
-	return vfio_ap_mig_host_type_check(&vfio_ap_mig_ap_bus, src_desc, why);
+	return vfio_ap_mig_host_type_check(vfio_ap_mig_host(NULL), src_desc,
+					   why);
 }
 
 const struct mdev_migration_ops vfio_ap_mig_ops = {
@@ -391,3 +417,50 @@ const struct mdev_migration_ops vfio_ap_mig_ops = {
 	.type_check = vfio_ap_mig_type_check,
 	.snapshot = vfio_ap_mig_snapshot,
 };
+
+/* VFIO migration: the mdev core's config-only migration */
+
+/**
+ * vfio_ap_mig_init_dev - give an mdev's VFIO device its migration
+ * @matrix_mdev: the mdev, being initialized; @matrix_mdev->mdev is set
+ *
+ * The AP configuration is all a guest's AP devices have to migrate: the
+ * mdev core's config-only migration sends its description as the
+ * migration data, and the destination's device check (vfio_ap_mig_ops)
+ * refuses a source it cannot take.
+ */
+void vfio_ap_mig_init_dev(struct ap_matrix_mdev *matrix_mdev)
+{
+	matrix_mdev->vdev.migration_flags = MDEV_MIGRATION_CONFIG_FLAGS;
+	matrix_mdev->vdev.mig_ops = &mdev_migration_config_ops;
+}
+
+/**
+ * vfio_ap_mig_config_store - a write to a configuration attribute
+ * @dev: the mdev's device
+ * @attr: the attribute
+ * @buf: the value written
+ * @count: its length
+ * @store: the attribute's store function
+ *
+ * The configuration is what a migration carries, so it is frozen while
+ * the mdev is not RUNNING.
+ *
+ * Return: what @store returns, or -EBUSY while the mdev is not RUNNING
+ * (a migration is in progress); then @store was not called.
+ */
+ssize_t vfio_ap_mig_config_store(struct device *dev,
+				 struct device_attribute *attr,
+				 const char *buf, size_t count,
+				 vfio_ap_mig_store_fn_t store)
+{
+	struct ap_matrix_mdev *matrix_mdev = dev_get_drvdata(dev);
+	ssize_t ret;
+
+	ret = mdev_migration_config_hold(matrix_mdev->mdev);
+	if (ret)
+		return ret;
+	ret = store(dev, attr, buf, count);
+	mdev_migration_config_unhold(matrix_mdev->mdev);
+	return ret;
+}

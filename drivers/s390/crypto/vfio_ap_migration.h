@@ -120,6 +120,8 @@ enum vfio_ap_mig_mismatch {
 
 struct ap_matrix;
 struct ap_matrix_mdev;
+struct device;
+struct device_attribute;
 
 /**
  * typedef vfio_ap_mig_queue_fn_t - visit one queue bound to vfio_ap
@@ -223,5 +225,20 @@ int vfio_ap_mig_host_check(struct ap_matrix_mdev *matrix_mdev,
 int vfio_ap_mig_host_type_check(const struct vfio_ap_mig_host_ops *host,
 				const struct migc_desc *src_desc,
 				struct migc_reason *why);
+#if IS_ENABLED(CONFIG_KUNIT)
+const struct vfio_ap_mig_host_ops *
+vfio_ap_mig_host(struct ap_matrix_mdev *matrix_mdev);
+#endif
+
+/* vfio_ap_migration.c: the VFIO migration, for vfio_ap_ops.c */
+typedef ssize_t (*vfio_ap_mig_store_fn_t)(struct device *dev,
+					  struct device_attribute *attr,
+					  const char *buf, size_t count);
+
+void vfio_ap_mig_init_dev(struct ap_matrix_mdev *matrix_mdev);
+ssize_t vfio_ap_mig_config_store(struct device *dev,
+				 struct device_attribute *attr,
+				 const char *buf, size_t count,
+				 vfio_ap_mig_store_fn_t store);
 
 #endif /* _VFIO_AP_MIGRATION_H_ */

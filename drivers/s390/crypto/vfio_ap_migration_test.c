@@ -5,10 +5,18 @@
  * fake hosts that stand in for the AP bus through &struct
  * vfio_ap_mig_host_ops. The code under test is the driver's own
  * vfio_ap_migration.c; only the host is fake. No AP hardware is used.
+ *
+ * A second suite migrates mdevs from one fake host to another through
+ * VFIO, as a VMM does, with the mdev core's config-only migration.
  */
+#include <kunit/static_stub.h>
 #include <kunit/test.h>
+#include <linux/file.h>
+#include <linux/mman.h>
 #include <linux/module.h>
 #include <linux/string.h>
+#include <linux/uaccess.h>
+#include <linux/vfio.h>
 
 #include "vfio_ap_private.h"
 #include "vfio_ap_migration.h"
@@ -673,6 +681,355 @@ static void vfio_ap_mig_glue_test_malformed(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, fh->walks, 1);
 }
 
+/*
+ * The VFIO migration of an mdev, driven as a VMM drives it: the mdev
+ * core's config-only migration on the VFIO device vfio_ap_mig_init_dev()
+ * set up, the description the source's snapshot makes on its fake host
+ * as the data, the destination's device check on its own fake host, and
+ * vfio_ap's own configuration-write wrapper and close_device().
+ */
+
+#define MIG_MAX_HOSTS	2
+
+/**
+ * struct mig_world - the hosts of one test
+ * @nr_hosts: entries of @hosts
+ * @hosts: a fake host per mdev; vfio_ap_mig_host() leads an mdev to its own
+ * @stores: calls of mig_store(), the stand-in for assign_adapter_store()
+ */
+struct mig_world {
+	unsigned int nr_hosts;
+	struct fake_host *hosts[MIG_MAX_HOSTS];
+	unsigned int stores;
+};
+
+/* The static stub of vfio_ap_mig_host(): the mdev's fake host. */
+static const struct vfio_ap_mig_host_ops *
+mig_host_of(struct ap_matrix_mdev *matrix_mdev)
+{
+	struct kunit *test = kunit_get_current_test();
+	struct mig_world *w = test->priv;
+	unsigned int i;
+
+	for (i = 0; i < w->nr_hosts; i++)
+		if (w->hosts[i]->matrix_mdev == matrix_mdev)
+			return &w->hosts[i]->ops;
+	KUNIT_FAIL(test, "an mdev without a host");
+	return &w->hosts[0]->ops;
+}
+
+static int vfio_ap_mig_vfio_test_init(struct kunit *test)
+{
+	test->priv = kunit_kzalloc(test, sizeof(struct mig_world), GFP_KERNEL);
+	if (!test->priv)
+		return -ENOMEM;
+	kunit_activate_static_stub(test, vfio_ap_mig_host, mig_host_of);
+	return 0;
+}
+
+/*
+ * An mdev with the masks of @src on the host @spec, set up as vfio_ap's
+ * probe() and init() would: its matrix_mdev is the driver data, its VFIO
+ * device has vfio_ap's ops and the migration of vfio_ap_mig_init_dev().
+ */
+static struct ap_matrix_mdev *mig_mdev_new(struct kunit *test,
+					   const struct host_spec *spec,
+					   const struct migc_desc *src)
+{
+	struct mig_world *w = test->priv;
+	struct ap_matrix_mdev *matrix_mdev;
+	struct mdev_device *mdev;
+
+	matrix_mdev = mdev_new(test, src->params[VFIO_AP_MIG_ADAPTERS].value.s,
+			       src->params[VFIO_AP_MIG_DOMAINS].value.s,
+			       src->params[VFIO_AP_MIG_CONTROL_DOMAINS].value.s);
+	KUNIT_ASSERT_LT(test, w->nr_hosts, MIG_MAX_HOSTS);
+	w->hosts[w->nr_hosts++] = fake_host_new(test, spec, matrix_mdev);
+	mdev = mdev_migration_kunit_mdev(test, &vfio_ap_mig_ops,
+					 &vfio_ap_mig_caps, "vfio_ap-kunit",
+					 matrix_mdev);
+	matrix_mdev->mdev = mdev;
+	matrix_mdev->vdev.dev = &mdev->dev;
+	matrix_mdev->vdev.ops = &vfio_ap_matrix_dev_ops;
+	vfio_ap_mig_init_dev(matrix_mdev);
+	return matrix_mdev;
+}
+
+static struct fake_host *mig_host(struct ap_matrix_mdev *matrix_mdev)
+{
+	return container_of(mig_host_of(matrix_mdev), struct fake_host, ops);
+}
+
+static enum vfio_device_mig_state mig_state(struct kunit *test,
+					    struct ap_matrix_mdev *matrix_mdev)
+{
+	return mdev_migration_kunit_state(test, &matrix_mdev->vdev);
+}
+
+static struct file *mig_set(struct ap_matrix_mdev *matrix_mdev,
+			    enum vfio_device_mig_state state)
+{
+	struct vfio_device *vdev = &matrix_mdev->vdev;
+
+	return vdev->mig_ops->migration_set_state(vdev, state);
+}
+
+static ssize_t mig_read(struct file *filp, char __user *ubuf, size_t len)
+{
+	return filp->f_op->read(filp, ubuf, len, NULL);
+}
+
+/* Write @len bytes in pieces of @step; the first error, else the total. */
+static ssize_t mig_write(struct file *filp, const char __user *ubuf,
+			 size_t len, size_t step)
+{
+	size_t off = 0;
+	ssize_t n;
+
+	while (off < len) {
+		n = filp->f_op->write(filp, ubuf + off, min(step, len - off),
+				      NULL);
+		if (n <= 0)
+			return n ? n : -EIO;
+		off += n;
+	}
+	return off;
+}
+
+/* What assign_adapter_store() stands for: counts, changes nothing. */
+static ssize_t mig_store(struct device *dev, struct device_attribute *attr,
+			 const char *buf, size_t count)
+{
+	struct mig_world *w = kunit_get_current_test()->priv;
+
+	w->stores++;
+	return count;
+}
+
+/* A configuration write through vfio_ap's wrapper: its result. */
+static ssize_t mig_config_write(struct ap_matrix_mdev *matrix_mdev)
+{
+	return vfio_ap_mig_config_store(&matrix_mdev->mdev->dev, NULL, "0x3",
+					3, mig_store);
+}
+
+/* The VMM ends a migration on the destination: STOP, then RUNNING. */
+static void mig_finish(struct kunit *test, struct ap_matrix_mdev *dst)
+{
+	KUNIT_EXPECT_NULL(test, mig_set(dst, VFIO_DEVICE_STATE_STOP));
+	KUNIT_EXPECT_NULL(test, mig_set(dst, VFIO_DEVICE_STATE_RUNNING));
+	KUNIT_EXPECT_EQ(test, mig_state(test, dst), VFIO_DEVICE_STATE_RUNNING);
+}
+
+/* The source's whole migration data in STOP_COPY, at @ubuf. */
+static ssize_t mig_save(struct kunit *test, struct ap_matrix_mdev *src,
+			char __user *ubuf, struct file **filp)
+{
+	ssize_t len;
+
+	*filp = mig_set(src, VFIO_DEVICE_STATE_STOP_COPY);
+	KUNIT_ASSERT_FALSE(test, IS_ERR_OR_NULL(*filp));
+	len = mig_read(*filp, ubuf, PAGE_SIZE);
+	KUNIT_ASSERT_GT(test, len, 0);
+	KUNIT_EXPECT_EQ(test, mig_read(*filp, ubuf + len, 1), 0);
+	return len;
+}
+
+/* The masks of @matrix_mdev are those of @src, and no set() happened. */
+static void expect_untouched(struct kunit *test,
+			     struct ap_matrix_mdev *matrix_mdev,
+			     const struct migc_desc *src, const char *aqm)
+{
+	struct ap_matrix_mdev *want;
+
+	want = mdev_new(test, src->params[VFIO_AP_MIG_ADAPTERS].value.s,
+			aqm ? aqm : src->params[VFIO_AP_MIG_DOMAINS].value.s,
+			src->params[VFIO_AP_MIG_CONTROL_DOMAINS].value.s);
+	KUNIT_EXPECT_TRUE(test, bitmap_equal(matrix_mdev->matrix.apm,
+					     want->matrix.apm, AP_DEVICES));
+	KUNIT_EXPECT_TRUE(test, bitmap_equal(matrix_mdev->matrix.aqm,
+					     want->matrix.aqm, AP_DOMAINS));
+	KUNIT_EXPECT_TRUE(test, bitmap_equal(matrix_mdev->matrix.adm,
+					     want->matrix.adm, AP_DOMAINS));
+	KUNIT_EXPECT_EQ(test, mig_host(matrix_mdev)->sets, 0);
+}
+
+static const struct host_spec cex7_host = {
+	.apm = "1,5", .aqm = "0-3", .card = CEX7_CCA,
+};
+
+/*
+ * CEX7 to CEX8: PRE_COPY, then STOP_COPY on the same fd; the data is the
+ * source's description; the destination takes it in pieces of any size.
+ */
+static void vfio_ap_mig_vfio_test_migrate(struct kunit *test)
+{
+	static const char doc[] = SRC_CEX7 "\n";
+	const struct migc_desc *desc = desc_of(test, SRC_CEX7);
+	struct ap_matrix_mdev *src = mig_mdev_new(test, &cex7_host, desc);
+	struct ap_matrix_mdev *dst = mig_mdev_new(test, &two_cex8, desc);
+	struct mig_world *w = test->priv;
+	char __user *ubuf = mdev_migration_kunit_ubuf(test, 2 * PAGE_SIZE);
+	static const size_t steps[] = { 1, 5, 12, PAGE_SIZE };
+	struct vfio_device *vdev;
+	struct file *sf, *df;
+	unsigned long size;
+	char *block;
+	ssize_t len;
+	size_t i;
+	int ret;
+
+	vdev = &src->vdev;
+	KUNIT_EXPECT_EQ(test, vdev->migration_flags,
+			MDEV_MIGRATION_CONFIG_FLAGS);
+	KUNIT_EXPECT_PTR_EQ(test, vdev->mig_ops, &mdev_migration_config_ops);
+	KUNIT_EXPECT_EQ(test, mig_state(test, src), VFIO_DEVICE_STATE_RUNNING);
+	ret = vdev->mig_ops->migration_get_data_size(vdev, &size);
+	KUNIT_EXPECT_EQ(test, ret, 0);
+	KUNIT_EXPECT_EQ(test, size, 12 + strlen(doc));
+
+	sf = mig_set(src, VFIO_DEVICE_STATE_PRE_COPY);
+	KUNIT_ASSERT_FALSE(test, IS_ERR_OR_NULL(sf));
+	/* the configuration is frozen: assign_* and ap_config get -EBUSY */
+	KUNIT_EXPECT_EQ(test, mig_config_write(src), -EBUSY);
+	KUNIT_EXPECT_EQ(test, w->stores, 0);
+	KUNIT_EXPECT_EQ(test, mdev_migration_kunit_precopy(test, sf, ubuf),
+			(long)size);
+	len = mig_read(sf, ubuf + 64, PAGE_SIZE);
+	KUNIT_ASSERT_EQ(test, len, (ssize_t)size);
+	KUNIT_EXPECT_EQ(test, mdev_migration_kunit_precopy(test, sf, ubuf), 0);
+	KUNIT_EXPECT_EQ(test, mig_read(sf, ubuf, 1), -ENOMSG);
+	KUNIT_EXPECT_NULL(test, mig_set(src, VFIO_DEVICE_STATE_STOP_COPY));
+	KUNIT_EXPECT_EQ(test, mig_read(sf, ubuf, 1), 0);
+	KUNIT_EXPECT_EQ(test, mig_config_write(src), -EBUSY);
+
+	/* the data: the stream header, then the description */
+	block = kunit_kzalloc(test, len + 1, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, block);
+	KUNIT_ASSERT_EQ(test, copy_from_user(block, ubuf + 64, len), 0);
+	KUNIT_EXPECT_EQ(test, memcmp(block, "MDMG", 4), 0);
+	KUNIT_EXPECT_STREQ(test, block + 12, doc);
+
+	for (i = 0; i < ARRAY_SIZE(steps); i++) {
+		df = mig_set(dst, VFIO_DEVICE_STATE_RESUMING);
+		KUNIT_ASSERT_FALSE(test, IS_ERR_OR_NULL(df));
+		KUNIT_EXPECT_EQ(test, mig_config_write(dst), -EBUSY);
+		KUNIT_EXPECT_EQ_MSG(test, mig_write(df, ubuf + 64, len,
+						    steps[i]), len,
+				    "pieces of %zu bytes", steps[i]);
+		mig_finish(test, dst);
+		KUNIT_EXPECT_EQ(test, mig_write(df, ubuf, 1, 1), -ENODEV);
+		fput(df);
+	}
+	expect_untouched(test, dst, desc, NULL);
+	KUNIT_EXPECT_EQ(test, mig_config_write(dst), 3);
+	KUNIT_EXPECT_EQ(test, w->stores, 1);
+
+	/* the source runs on after all, and takes writes again */
+	KUNIT_EXPECT_NULL(test, mig_set(src, VFIO_DEVICE_STATE_RUNNING));
+	KUNIT_EXPECT_EQ(test, mig_read(sf, ubuf, 1), -ENODEV);
+	KUNIT_EXPECT_EQ(test, mig_config_write(src), 3);
+	KUNIT_EXPECT_EQ(test, w->stores, 2);
+	fput(sf);
+}
+
+/*
+ * Every source and destination host of the check table: the source's
+ * data in STOP_COPY, the destination in RESUMING takes it, or refuses it
+ * with -EPROTO for good and stays in RESUMING, untouched, until the VMM
+ * closes it.
+ */
+static void vfio_ap_mig_vfio_test_hosts(struct kunit *test)
+{
+	const struct check_case *c = test->param_value;
+	const struct migc_desc *desc = desc_of(test, c->src);
+	struct mig_world *w = test->priv;
+	struct ap_matrix_mdev *src, *dst;
+	char __user *ubuf = mdev_migration_kunit_ubuf(test, 2 * PAGE_SIZE);
+	struct vfio_ap_mig_config cfg;
+	struct host_spec src_host;
+	struct file *sf, *df;
+	unsigned long apid;
+	ssize_t len;
+
+	/* the source's host has exactly its queues and cards */
+	KUNIT_ASSERT_EQ(test, vfio_ap_mig_config_from_desc(desc, &cfg), 0);
+	apid = find_first_bit_inv(cfg.apm, AP_DEVICES);
+	src_host = (struct host_spec) {
+		.apm = desc->params[VFIO_AP_MIG_ADAPTERS].value.s,
+		.aqm = desc->params[VFIO_AP_MIG_DOMAINS].value.s,
+		.card = cfg.cards[apid],
+	};
+	src = mig_mdev_new(test, &src_host, desc);
+	dst = mig_mdev_new(test, &c->host, desc);
+	if (c->aqm)
+		parse_mask(test, c->aqm, dst->matrix.aqm);
+
+	len = mig_save(test, src, ubuf, &sf);
+	df = mig_set(dst, VFIO_DEVICE_STATE_RESUMING);
+	KUNIT_ASSERT_FALSE(test, IS_ERR_OR_NULL(df));
+	KUNIT_EXPECT_EQ(test, mig_write(df, ubuf, len, 7),
+			c->dev.ret ? c->dev.ret : len);
+	if (!c->dev.ret) {
+		mig_finish(test, dst);
+	} else {
+		KUNIT_EXPECT_EQ(test, mig_write(df, ubuf, len, len), -EPROTO);
+		KUNIT_EXPECT_PTR_EQ(test, mig_set(dst, VFIO_DEVICE_STATE_STOP),
+				    ERR_PTR(-EPROTO));
+		KUNIT_EXPECT_EQ(test, mig_state(test, dst),
+				VFIO_DEVICE_STATE_RESUMING);
+		KUNIT_EXPECT_EQ(test, mig_config_write(dst), -EBUSY);
+		/* the VMM gives up: vfio_ap's close_device() */
+		dst->vdev.ops->close_device(&dst->vdev);
+	}
+	KUNIT_EXPECT_EQ(test, mig_state(test, dst), VFIO_DEVICE_STATE_RUNNING);
+	KUNIT_EXPECT_EQ(test, mig_write(df, ubuf, 1, 1), -ENODEV);
+	expect_untouched(test, dst, desc, c->aqm);
+	KUNIT_EXPECT_EQ(test, mig_config_write(dst), 3);
+	KUNIT_EXPECT_EQ(test, w->stores, 1);
+	fput(df);
+	fput(sf);
+}
+
+/*
+ * A queue of the source's configuration leaves the host during the
+ * migration: vfio_ap_mdev_remove_queue() fails it. The data fd and the
+ * next state change report -ENODEV; closing the device ends it.
+ */
+static void vfio_ap_mig_vfio_test_queue_gone(struct kunit *test)
+{
+	const struct migc_desc *desc = desc_of(test, SRC_CEX8);
+	struct ap_matrix_mdev *src = mig_mdev_new(test, &two_cex8, desc);
+	char __user *ubuf = mdev_migration_kunit_ubuf(test, 2 * PAGE_SIZE);
+	struct file *sf;
+
+	sf = mig_set(src, VFIO_DEVICE_STATE_PRE_COPY);
+	KUNIT_ASSERT_FALSE(test, IS_ERR_OR_NULL(sf));
+	mdev_migration_config_fail(src->mdev, -ENODEV);
+	KUNIT_EXPECT_EQ(test, mig_read(sf, ubuf, PAGE_SIZE), -ENODEV);
+	KUNIT_EXPECT_PTR_EQ(test, mig_set(src, VFIO_DEVICE_STATE_STOP_COPY),
+			    ERR_PTR(-ENODEV));
+	KUNIT_EXPECT_EQ(test, mig_config_write(src), -EBUSY);
+	src->vdev.ops->close_device(&src->vdev);
+	KUNIT_EXPECT_EQ(test, mig_state(test, src), VFIO_DEVICE_STATE_RUNNING);
+	KUNIT_EXPECT_EQ(test, mig_read(sf, ubuf, 1), -ENODEV);
+	KUNIT_EXPECT_EQ(test, mig_config_write(src), 3);
+	fput(sf);
+}
+
+static struct kunit_case vfio_ap_mig_vfio_test_cases[] = {
+	KUNIT_CASE(vfio_ap_mig_vfio_test_migrate),
+	KUNIT_CASE_PARAM(vfio_ap_mig_vfio_test_hosts, check_gen_params),
+	KUNIT_CASE(vfio_ap_mig_vfio_test_queue_gone),
+	{}
+};
+
+static struct kunit_suite vfio_ap_mig_vfio_test_suite = {
+	.name = "vfio_ap_migration_vfio",
+	.init = vfio_ap_mig_vfio_test_init,
+	.test_cases = vfio_ap_mig_vfio_test_cases,
+};
+
 static struct kunit_case vfio_ap_mig_glue_test_cases[] = {
 	KUNIT_CASE_PARAM(vfio_ap_mig_glue_test_check, check_gen_params),
 	KUNIT_CASE(vfio_ap_mig_glue_test_round_trip),
@@ -690,7 +1047,7 @@ static struct kunit_suite vfio_ap_mig_glue_test_suite = {
 	.test_cases = vfio_ap_mig_glue_test_cases,
 };
 
-kunit_test_suite(vfio_ap_mig_glue_test_suite);
+kunit_test_suites(&vfio_ap_mig_glue_test_suite, &vfio_ap_mig_vfio_test_suite);
 
 /* The engine's functions these tests call are exported to KUnit only. */
 MODULE_IMPORT_NS(EXPORTED_FOR_KUNIT_TESTING);
