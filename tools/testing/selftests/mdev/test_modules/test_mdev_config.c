@@ -15,17 +15,35 @@
  * (vfio_ap's assign_adapter): refused with EBUSY while the device is
  * migrating. Writing an errno number N to "fail" fails a migration in
  * progress with -N, as vfio_ap does when a queue of its configuration
- * leaves the host. VFIO_DEVICE_RESET returns the device to RUNNING.
+ * leaves the host. VFIO_DEVICE_RESET returns the device to RUNNING (and
+ * its PCI configuration space to the defaults).
+ *
+ * So that QEMU's vfio-pci can take it, the device is a PCI function with
+ * nothing but a configuration space: IDs 1b36:10ff (class ff, unassigned),
+ * no BAR, no ROM, no interrupt, no capability. The command register, the
+ * cache line size, the latency timer and the interrupt line keep what is
+ * written to them; the rest reads as the device set it. None of it is
+ * migration state of the device: QEMU migrates the config space itself.
  */
 #include <linux/device.h>
 #include <linux/mdev.h>
 #include <linux/mdev_migration.h>
 #include <linux/module.h>
 #include <linux/mutex.h>
+#include <linux/pci_regs.h>
 #include <linux/string.h>
+#include <linux/uaccess.h>
+#include <linux/unaligned.h>
 #include <linux/vfio.h>
 
 #define TMC_NAME	"test_mdev_config"
+
+/* The region index is in the top bits of a file offset, as vfio-pci's */
+#define TMC_OFFSET_SHIFT	40
+#define TMC_INDEX(off)		((off) >> TMC_OFFSET_SHIFT)
+#define TMC_OFFSET(index)	((u64)(index) << TMC_OFFSET_SHIFT)
+#define TMC_OFFSET_MASK		(TMC_OFFSET(1) - 1)
+#define TMC_CONFIG_SIZE		PCI_CFG_SPACE_SIZE
 
 static const struct migc_range tmc_width_range = { 1, 16 };
 
@@ -62,6 +80,8 @@ struct tmc_state {
 	s64 level;
 	s64 width;
 	char label[MIGC_STR_MAX + 1];
+	/* the PCI configuration space, also under @lock */
+	u8 config[TMC_CONFIG_SIZE];
 };
 
 static const struct class tmc_class = {
@@ -71,6 +91,25 @@ static const struct class tmc_class = {
 static struct device tmc_dev;
 static struct mdev_parent tmc_parent;
 
+/* A PCI function with a configuration space and nothing else */
+static void tmc_config_init(u8 *config)
+{
+	memset(config, 0, TMC_CONFIG_SIZE);
+	put_unaligned_le16(0x1b36, config + PCI_VENDOR_ID);
+	put_unaligned_le16(0x10ff, config + PCI_DEVICE_ID);
+	config[PCI_REVISION_ID] = 1;
+	config[PCI_CLASS_DEVICE + 1] = 0xff;
+	config[PCI_HEADER_TYPE] = PCI_HEADER_TYPE_NORMAL;
+}
+
+/* Bytes of the configuration space that keep what is written to them */
+static bool tmc_config_writable(unsigned int pos)
+{
+	return pos == PCI_COMMAND || pos == PCI_COMMAND + 1 ||
+	       pos == PCI_CACHE_LINE_SIZE || pos == PCI_LATENCY_TIMER ||
+	       pos == PCI_INTERRUPT_LINE;
+}
+
 static int tmc_init_dev(struct vfio_device *vdev)
 {
 	struct tmc_state *st = container_of(vdev, struct tmc_state, vdev);
@@ -78,6 +117,7 @@ static int tmc_init_dev(struct vfio_device *vdev)
 	st->mdev = to_mdev_device(vdev->dev);
 	mutex_init(&st->lock);
 	st->width = 1;
+	tmc_config_init(st->config);
 	vdev->migration_flags = MDEV_MIGRATION_CONFIG_FLAGS;
 	vdev->mig_ops = &mdev_migration_config_ops;
 	return 0;
@@ -105,15 +145,131 @@ static void tmc_close_device(struct vfio_device *vdev)
 	mdev_migration_config_reset(st->mdev);
 }
 
+/* The configuration space: where an access of @count at @ppos falls. */
+static int tmc_config_pos(loff_t *ppos, size_t count, unsigned int *pos)
+{
+	u64 off = *ppos & TMC_OFFSET_MASK;
+
+	if (TMC_INDEX(*ppos) != VFIO_PCI_CONFIG_REGION_INDEX ||
+	    off >= TMC_CONFIG_SIZE || count > TMC_CONFIG_SIZE - off)
+		return -EINVAL;
+	*pos = off;
+	return 0;
+}
+
+static ssize_t tmc_read(struct vfio_device *vdev, char __user *buf,
+			size_t count, loff_t *ppos)
+{
+	struct tmc_state *st = container_of(vdev, struct tmc_state, vdev);
+	u8 val[TMC_CONFIG_SIZE];
+	unsigned int pos;
+	int ret;
+
+	ret = tmc_config_pos(ppos, count, &pos);
+	if (ret)
+		return ret;
+	mutex_lock(&st->lock);
+	memcpy(val, st->config + pos, count);
+	mutex_unlock(&st->lock);
+	if (copy_to_user(buf, val, count))
+		return -EFAULT;
+	*ppos += count;
+	return count;
+}
+
+static ssize_t tmc_write(struct vfio_device *vdev, const char __user *buf,
+			 size_t count, loff_t *ppos)
+{
+	struct tmc_state *st = container_of(vdev, struct tmc_state, vdev);
+	u8 val[TMC_CONFIG_SIZE];
+	unsigned int pos, i;
+	int ret;
+
+	ret = tmc_config_pos(ppos, count, &pos);
+	if (ret)
+		return ret;
+	if (copy_from_user(val, buf, count))
+		return -EFAULT;
+	mutex_lock(&st->lock);
+	for (i = 0; i < count; i++)
+		if (tmc_config_writable(pos + i))
+			st->config[pos + i] = val[i];
+	mutex_unlock(&st->lock);
+	*ppos += count;
+	return count;
+}
+
+static long tmc_get_info(unsigned long arg)
+{
+	struct vfio_device_info info;
+	unsigned long minsz = offsetofend(struct vfio_device_info, num_irqs);
+
+	if (copy_from_user(&info, (void __user *)arg, minsz))
+		return -EFAULT;
+	if (info.argsz < minsz)
+		return -EINVAL;
+	info.flags = VFIO_DEVICE_FLAGS_PCI | VFIO_DEVICE_FLAGS_RESET;
+	info.num_regions = VFIO_PCI_NUM_REGIONS;
+	info.num_irqs = VFIO_PCI_NUM_IRQS;
+	return copy_to_user((void __user *)arg, &info, minsz) ? -EFAULT : 0;
+}
+
+/* The configuration space, and empty BARs, ROM and VGA regions */
+static long tmc_get_region_info(unsigned long arg)
+{
+	struct vfio_region_info info;
+	unsigned long minsz = offsetofend(struct vfio_region_info, offset);
+
+	if (copy_from_user(&info, (void __user *)arg, minsz))
+		return -EFAULT;
+	if (info.argsz < minsz || info.index >= VFIO_PCI_NUM_REGIONS)
+		return -EINVAL;
+	info.offset = TMC_OFFSET(info.index);
+	info.size = 0;
+	info.flags = 0;
+	if (info.index == VFIO_PCI_CONFIG_REGION_INDEX) {
+		info.size = TMC_CONFIG_SIZE;
+		info.flags = VFIO_REGION_INFO_FLAG_READ |
+			     VFIO_REGION_INFO_FLAG_WRITE;
+	}
+	return copy_to_user((void __user *)arg, &info, minsz) ? -EFAULT : 0;
+}
+
+/* No interrupt of any kind */
+static long tmc_get_irq_info(unsigned long arg)
+{
+	struct vfio_irq_info info;
+	unsigned long minsz = offsetofend(struct vfio_irq_info, count);
+
+	if (copy_from_user(&info, (void __user *)arg, minsz))
+		return -EFAULT;
+	if (info.argsz < minsz || info.index >= VFIO_PCI_NUM_IRQS)
+		return -EINVAL;
+	info.flags = 0;
+	info.count = 0;
+	return copy_to_user((void __user *)arg, &info, minsz) ? -EFAULT : 0;
+}
+
 static long tmc_ioctl(struct vfio_device *vdev, unsigned int cmd,
 		      unsigned long arg)
 {
 	struct tmc_state *st = container_of(vdev, struct tmc_state, vdev);
 
-	if (cmd != VFIO_DEVICE_RESET)
-		return -ENOTTY;
-	mdev_migration_config_reset(st->mdev);
-	return 0;
+	switch (cmd) {
+	case VFIO_DEVICE_GET_INFO:
+		return tmc_get_info(arg);
+	case VFIO_DEVICE_GET_REGION_INFO:
+		return tmc_get_region_info(arg);
+	case VFIO_DEVICE_GET_IRQ_INFO:
+		return tmc_get_irq_info(arg);
+	case VFIO_DEVICE_RESET:
+		mdev_migration_config_reset(st->mdev);
+		mutex_lock(&st->lock);
+		tmc_config_init(st->config);
+		mutex_unlock(&st->lock);
+		return 0;
+	}
+	return -ENOTTY;
 }
 
 static const struct vfio_device_ops tmc_dev_ops = {
@@ -121,6 +277,8 @@ static const struct vfio_device_ops tmc_dev_ops = {
 	.release	= tmc_release_dev,
 	.open_device	= tmc_open_device,
 	.close_device	= tmc_close_device,
+	.read		= tmc_read,
+	.write		= tmc_write,
 	.ioctl		= tmc_ioctl,
 	.bind_iommufd	= vfio_iommufd_emulated_bind,
 	.unbind_iommufd	= vfio_iommufd_emulated_unbind,
