@@ -18,7 +18,7 @@ KUNIT_MODULES="migcompat_kunit mdev_migration_test"
 # about five times as long as on the stock kernel: there, QEMU's defaults
 # (device dirty tracking) in a running migration, for mtty and mdpy;
 # the stock kernel runs every scenario.
-DEBUG_QEMU_SCENARIOS=running_unix
+DEBUG_QEMU_SCENARIOS="running_unix config_only"
 mkdir -p "$LOGS"
 
 run_stage() {

@@ -10,7 +10,10 @@
 # device state is put in and read back through the VM's view of the
 # device (PCI config space and BARs over the qtest protocol): bytes in
 # mtty's FIFO and its registers, a pattern in mdpy's framebuffer written
-# through QEMU's mapping of BAR0.
+# through QEMU's mapping of BAR0. Once, the test-only test_mdev_config, a
+# device whose migration state is its configuration (as vfio_ap's): a
+# refused and a completed migration, and its configuration frozen while
+# the VM is paused.
 #
 # QEMU's defaults are used where the kernel allows them: device dirty
 # tracking needs CONFIG_IOMMUFD_DRIVER (see qemu_vfio_defaults_work).
@@ -22,6 +25,7 @@ source "$(dirname "$(readlink -f "$0")")/mdev_lib.sh"
 source "$DIR/qemu_lib.sh"
 
 ktap_print_header
+modprobe -q test_mdev_config 2>/dev/null
 mdev_require_parent mtty
 mdev_require_parent mdpy
 qemu_require
@@ -31,8 +35,11 @@ if [ ! -e "$(mdev_type_dir mdpy vga)/migration_info.json" ]; then
 fi
 # Scenarios and their number of results (per driver, but the first).
 declare -A RESULTS=([frozen_while_paused]=4 [running_unix]=4 [paused_file]=5
-		   [incompatible]=7 [cancelled]=6)
-ALL="frozen_while_paused running_unix paused_file incompatible cancelled"
+		   [incompatible]=7 [cancelled]=6 [config_only]=15)
+# Scenarios that run once, not once per driver.
+ONCE="frozen_while_paused config_only"
+ALL="frozen_while_paused running_unix paused_file incompatible cancelled
+     config_only"
 SCENARIOS=${MDEV_QEMU_SCENARIOS:-$ALL}
 plan=2
 for sc in $SCENARIOS; do
@@ -40,7 +47,7 @@ for sc in $SCENARIOS; do
 		ktap_exit_fail_msg "unknown scenario $sc"
 	fi
 	n=${RESULTS[$sc]}
-	[ "$sc" = frozen_while_paused ] || n=$((n * 2))
+	[[ " $ONCE " == *" $sc "* ]] || n=$((n * 2))
 	plan=$((plan + n))
 done
 ktap_set_plan "$plan"
@@ -276,6 +283,90 @@ frozen_while_paused() {
 	remove_all "$s"
 }
 
+# 6. A device whose whole migration state is its configuration, as
+# vfio_ap's: the test-only driver test_mdev_config, on the mdev core's
+# config-only migration, which QEMU's vfio-pci takes as a PCI function
+# with a configuration space only. The data QEMU moves is the device's
+# description; a destination configured otherwise refuses it; while the
+# VM is paused the driver's own configuration file gets EBUSY.
+cfg_new() {
+	local u p
+
+	u=$(mdev_create test_mdev_config cfg) || return 1
+	p=$MDEV_DEVICES/$u/migration/params
+	printf '%s' "$1" > "$p/level" && printf '%s' "$2" > "$p/label" ||
+		return 1
+	echo "$u"
+}
+
+cfg_params() {
+	local p=$MDEV_DEVICES/$1/migration/params
+
+	echo "level=$(cat "$p/level") label=$(cat "$p/label")"
+}
+
+# cfg_ids NAME: the device's vendor and device ID, as the VM reads them
+cfg_ids() {
+	pci_cfg_readl "$1" 0 || return 1
+	printf '0x%08x' $((QTEST_VAL))
+}
+
+config_only() {
+	local s d g len shift
+	# No DMA logging of its own (VFIO_DEVICE_FEATURE_DMA_LOGGING), as
+	# vfio_ap: QEMU uses the IOMMU's dirty tracking, whatever the kernel.
+	local QEMU_VFIO_PROPS=",enable-migration=on,x-device-dirty-page-tracking=off"
+
+	if [ ! -d "$MDEV_CLASS/test_mdev_config" ]; then
+		ktap_print_msg "config-only: module test_mdev_config not loaded"
+		return 1
+	fi
+	s=$(cfg_new 7 vm) && d=$(cfg_new 9 vm) && g=$(cfg_new 8 vm) || return 1
+	shift=$MDEV_DEVICES/$s/shift
+	qemu_start src "$s"
+	expect_eq "config-only: QEMU's vfio-pci takes the device (IDs 1b36:10ff)" \
+		0x10ff1b36 "$(cfg_ids src)"
+	qmp src stop
+	expect_write "config-only: paused VM: the driver's own file gets EBUSY" \
+		"$shift" 1 EBUSY "$MDEV_DEVICES/$s/migration/params/level"
+	qmp src cont
+	expect_write "config-only: ... and is taken once the VM runs" \
+		"$shift" 1 OK
+	expect_eq "config-only: ... the level is 8 now" "level=8 label=vm" \
+		"$(cfg_params "$s")"
+
+	qemu_start bad "$d" -incoming defer && unix_migrate src bad
+	expect_eq "config-only: a destination at level 9: migration failed" \
+		failed "$MIG_STATUS"
+	check "config-only: ... the destination exits, saying Protocol error" \
+		qemu_log_has bad "Protocol error"
+	check "config-only: ... the source runs on" qemu_wait_runstate src running
+	expect_eq "config-only: ... both configurations unchanged" \
+		"level=8 label=vm level=9 label=vm" \
+		"$(cfg_params "$s") $(cfg_params "$d")"
+	qemu_stop bad
+
+	len=$(($(wc -c < "$MDEV_DEVICES/$s/migration_info.json") + 12))
+	qemu_start dst "$g" -incoming defer && unix_migrate src dst
+	report config-only
+	expect_eq "config-only: a destination at level 8: completed" \
+		completed "$MIG_STATUS"
+	expect_eq "config-only: ... QEMU moved the description block, $len bytes" \
+		"$len" "$(jq -r '.vfio.transferred // 0' <<< "$MIG_INFO")"
+	check "config-only: ... the destination runs" qemu_wait_runstate dst running
+	expect_eq "config-only: ... and its VM sees the device" 0x10ff1b36 \
+		"$(cfg_ids dst)"
+	expect_write "config-only: the source, migrated away: still frozen" \
+		"$shift" 1 EBUSY "$MDEV_DEVICES/$s/migration/params/level"
+	qemu_stop src
+	expect_write "config-only: ... until its VM is gone (device closed)" \
+		"$shift" -1 OK
+	expect_eq "config-only: ... the source's level is 7 again" \
+		"level=7 label=vm" "$(cfg_params "$s")"
+	qemu_stop dst
+	remove_all "$s" "$d" "$g"
+}
+
 # run SCENARIO [DRIVER]: a scenario that stopped early (no device left
 # to make, say) still reports all its results: as failures.
 run() {
@@ -289,8 +380,8 @@ run() {
 
 kmsg_mark
 for sc in $SCENARIOS; do
-	if [ "$sc" = frozen_while_paused ]; then
-		run frozen_while_paused
+	if [[ " $ONCE " == *" $sc "* ]]; then
+		run "$sc"
 		continue
 	fi
 	for drv in mtty mdpy; do
