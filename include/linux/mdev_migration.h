@@ -20,7 +20,7 @@
 #define _LINUX_MDEV_MIGRATION_H
 
 #include <linux/migcompat.h>
-#include <linux/vfio.h>
+#include <uapi/linux/vfio.h>
 
 struct mdev_device;
 struct mdev_type;
@@ -163,6 +163,7 @@ void mdev_migration_config_fail(struct mdev_device *mdev, int err);
  */
 struct file;
 struct kunit;
+struct vfio_device;
 
 struct mdev_device *
 mdev_migration_kunit_mdev(struct kunit *test,
@@ -170,6 +171,9 @@ mdev_migration_kunit_mdev(struct kunit *test,
 			  const struct migc_caps *caps, const char *name,
 			  void *drvdata);
 char __user *mdev_migration_kunit_ubuf(struct kunit *test, size_t len);
+struct file *mdev_migration_kunit_set_state(struct kunit *test,
+					    struct vfio_device *vdev,
+					    enum vfio_device_mig_state state);
 enum vfio_device_mig_state
 mdev_migration_kunit_state(struct kunit *test, struct vfio_device *vdev);
 long mdev_migration_kunit_precopy(struct kunit *test, struct file *filp,

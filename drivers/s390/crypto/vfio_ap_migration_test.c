@@ -12,7 +12,6 @@
 #include <kunit/static_stub.h>
 #include <kunit/test.h>
 #include <linux/file.h>
-#include <linux/mman.h>
 #include <linux/module.h>
 #include <linux/string.h>
 #include <linux/uaccess.h>
@@ -686,7 +685,9 @@ static void vfio_ap_mig_glue_test_malformed(struct kunit *test)
  * core's config-only migration on the VFIO device vfio_ap_mig_init_dev()
  * set up, the description the source's snapshot makes on its fake host
  * as the data, the destination's device check on its own fake host, and
- * vfio_ap's own configuration-write wrapper and close_device().
+ * vfio_ap's own configuration-write wrapper and close_device(). Not run:
+ * vfio_ap_mdev_init_dev() and probe(), which need the AP bus and the
+ * matrix device; the test calls vfio_ap_mig_init_dev() as the former does.
  */
 
 #define MIG_MAX_HOSTS	2
@@ -703,7 +704,10 @@ struct mig_world {
 	unsigned int stores;
 };
 
-/* The static stub of vfio_ap_mig_host(): the mdev's fake host. */
+/*
+ * The static stub of vfio_ap_mig_host(): the mdev's fake host. A type
+ * check (NULL) is not part of these tests and fails them.
+ */
 static const struct vfio_ap_mig_host_ops *
 mig_host_of(struct ap_matrix_mdev *matrix_mdev)
 {
@@ -730,7 +734,7 @@ static int vfio_ap_mig_vfio_test_init(struct kunit *test)
 /*
  * An mdev with the masks of @src on the host @spec, set up as vfio_ap's
  * probe() and init() would: its matrix_mdev is the driver data, its VFIO
- * device has vfio_ap's ops and the migration of vfio_ap_mig_init_dev().
+ * device has the migration of vfio_ap_mig_init_dev().
  */
 static struct ap_matrix_mdev *mig_mdev_new(struct kunit *test,
 					   const struct host_spec *spec,
@@ -750,7 +754,6 @@ static struct ap_matrix_mdev *mig_mdev_new(struct kunit *test,
 					 matrix_mdev);
 	matrix_mdev->mdev = mdev;
 	matrix_mdev->vdev.dev = &mdev->dev;
-	matrix_mdev->vdev.ops = &vfio_ap_matrix_dev_ops;
 	vfio_ap_mig_init_dev(matrix_mdev);
 	return matrix_mdev;
 }
@@ -766,12 +769,11 @@ static enum vfio_device_mig_state mig_state(struct kunit *test,
 	return mdev_migration_kunit_state(test, &matrix_mdev->vdev);
 }
 
-static struct file *mig_set(struct ap_matrix_mdev *matrix_mdev,
+static struct file *mig_set(struct kunit *test,
+			    struct ap_matrix_mdev *matrix_mdev,
 			    enum vfio_device_mig_state state)
 {
-	struct vfio_device *vdev = &matrix_mdev->vdev;
-
-	return vdev->mig_ops->migration_set_state(vdev, state);
+	return mdev_migration_kunit_set_state(test, &matrix_mdev->vdev, state);
 }
 
 static ssize_t mig_read(struct file *filp, char __user *ubuf, size_t len)
@@ -816,8 +818,8 @@ static ssize_t mig_config_write(struct ap_matrix_mdev *matrix_mdev)
 /* The VMM ends a migration on the destination: STOP, then RUNNING. */
 static void mig_finish(struct kunit *test, struct ap_matrix_mdev *dst)
 {
-	KUNIT_EXPECT_NULL(test, mig_set(dst, VFIO_DEVICE_STATE_STOP));
-	KUNIT_EXPECT_NULL(test, mig_set(dst, VFIO_DEVICE_STATE_RUNNING));
+	KUNIT_EXPECT_NULL(test, mig_set(test, dst, VFIO_DEVICE_STATE_STOP));
+	KUNIT_EXPECT_NULL(test, mig_set(test, dst, VFIO_DEVICE_STATE_RUNNING));
 	KUNIT_EXPECT_EQ(test, mig_state(test, dst), VFIO_DEVICE_STATE_RUNNING);
 }
 
@@ -827,7 +829,7 @@ static ssize_t mig_save(struct kunit *test, struct ap_matrix_mdev *src,
 {
 	ssize_t len;
 
-	*filp = mig_set(src, VFIO_DEVICE_STATE_STOP_COPY);
+	*filp = mig_set(test, src, VFIO_DEVICE_STATE_STOP_COPY);
 	KUNIT_ASSERT_FALSE(test, IS_ERR_OR_NULL(*filp));
 	len = mig_read(*filp, ubuf, PAGE_SIZE);
 	KUNIT_ASSERT_GT(test, len, 0);
@@ -888,7 +890,7 @@ static void vfio_ap_mig_vfio_test_migrate(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, ret, 0);
 	KUNIT_EXPECT_EQ(test, size, 12 + strlen(doc));
 
-	sf = mig_set(src, VFIO_DEVICE_STATE_PRE_COPY);
+	sf = mig_set(test, src, VFIO_DEVICE_STATE_PRE_COPY);
 	KUNIT_ASSERT_FALSE(test, IS_ERR_OR_NULL(sf));
 	/* the configuration is frozen: assign_* and ap_config get -EBUSY */
 	KUNIT_EXPECT_EQ(test, mig_config_write(src), -EBUSY);
@@ -899,7 +901,7 @@ static void vfio_ap_mig_vfio_test_migrate(struct kunit *test)
 	KUNIT_ASSERT_EQ(test, len, (ssize_t)size);
 	KUNIT_EXPECT_EQ(test, mdev_migration_kunit_precopy(test, sf, ubuf), 0);
 	KUNIT_EXPECT_EQ(test, mig_read(sf, ubuf, 1), -ENOMSG);
-	KUNIT_EXPECT_NULL(test, mig_set(src, VFIO_DEVICE_STATE_STOP_COPY));
+	KUNIT_EXPECT_NULL(test, mig_set(test, src, VFIO_DEVICE_STATE_STOP_COPY));
 	KUNIT_EXPECT_EQ(test, mig_read(sf, ubuf, 1), 0);
 	KUNIT_EXPECT_EQ(test, mig_config_write(src), -EBUSY);
 
@@ -911,7 +913,7 @@ static void vfio_ap_mig_vfio_test_migrate(struct kunit *test)
 	KUNIT_EXPECT_STREQ(test, block + 12, doc);
 
 	for (i = 0; i < ARRAY_SIZE(steps); i++) {
-		df = mig_set(dst, VFIO_DEVICE_STATE_RESUMING);
+		df = mig_set(test, dst, VFIO_DEVICE_STATE_RESUMING);
 		KUNIT_ASSERT_FALSE(test, IS_ERR_OR_NULL(df));
 		KUNIT_EXPECT_EQ(test, mig_config_write(dst), -EBUSY);
 		KUNIT_EXPECT_EQ_MSG(test, mig_write(df, ubuf + 64, len,
@@ -919,18 +921,16 @@ static void vfio_ap_mig_vfio_test_migrate(struct kunit *test)
 				    "pieces of %zu bytes", steps[i]);
 		mig_finish(test, dst);
 		KUNIT_EXPECT_EQ(test, mig_write(df, ubuf, 1, 1), -ENODEV);
-		fput(df);
 	}
 	expect_untouched(test, dst, desc, NULL);
 	KUNIT_EXPECT_EQ(test, mig_config_write(dst), 3);
 	KUNIT_EXPECT_EQ(test, w->stores, 1);
 
 	/* the source runs on after all, and takes writes again */
-	KUNIT_EXPECT_NULL(test, mig_set(src, VFIO_DEVICE_STATE_RUNNING));
+	KUNIT_EXPECT_NULL(test, mig_set(test, src, VFIO_DEVICE_STATE_RUNNING));
 	KUNIT_EXPECT_EQ(test, mig_read(sf, ubuf, 1), -ENODEV);
 	KUNIT_EXPECT_EQ(test, mig_config_write(src), 3);
 	KUNIT_EXPECT_EQ(test, w->stores, 2);
-	fput(sf);
 }
 
 /*
@@ -966,7 +966,7 @@ static void vfio_ap_mig_vfio_test_hosts(struct kunit *test)
 		parse_mask(test, c->aqm, dst->matrix.aqm);
 
 	len = mig_save(test, src, ubuf, &sf);
-	df = mig_set(dst, VFIO_DEVICE_STATE_RESUMING);
+	df = mig_set(test, dst, VFIO_DEVICE_STATE_RESUMING);
 	KUNIT_ASSERT_FALSE(test, IS_ERR_OR_NULL(df));
 	KUNIT_EXPECT_EQ(test, mig_write(df, ubuf, len, 7),
 			c->dev.ret ? c->dev.ret : len);
@@ -974,27 +974,26 @@ static void vfio_ap_mig_vfio_test_hosts(struct kunit *test)
 		mig_finish(test, dst);
 	} else {
 		KUNIT_EXPECT_EQ(test, mig_write(df, ubuf, len, len), -EPROTO);
-		KUNIT_EXPECT_PTR_EQ(test, mig_set(dst, VFIO_DEVICE_STATE_STOP),
+		KUNIT_EXPECT_PTR_EQ(test, mig_set(test, dst, VFIO_DEVICE_STATE_STOP),
 				    ERR_PTR(-EPROTO));
 		KUNIT_EXPECT_EQ(test, mig_state(test, dst),
 				VFIO_DEVICE_STATE_RESUMING);
 		KUNIT_EXPECT_EQ(test, mig_config_write(dst), -EBUSY);
 		/* the VMM gives up: vfio_ap's close_device() */
-		dst->vdev.ops->close_device(&dst->vdev);
+		vfio_ap_mdev_close_device(&dst->vdev);
 	}
 	KUNIT_EXPECT_EQ(test, mig_state(test, dst), VFIO_DEVICE_STATE_RUNNING);
 	KUNIT_EXPECT_EQ(test, mig_write(df, ubuf, 1, 1), -ENODEV);
 	expect_untouched(test, dst, desc, c->aqm);
 	KUNIT_EXPECT_EQ(test, mig_config_write(dst), 3);
 	KUNIT_EXPECT_EQ(test, w->stores, 1);
-	fput(df);
-	fput(sf);
 }
 
 /*
  * A queue of the source's configuration leaves the host during the
- * migration: vfio_ap_mdev_remove_queue() fails it. The data fd and the
- * next state change report -ENODEV; closing the device ends it.
+ * migration: the test fails it as vfio_ap_mdev_remove_queue() does. The
+ * data fd and the next state change report -ENODEV; closing the device
+ * ends it.
  */
 static void vfio_ap_mig_vfio_test_queue_gone(struct kunit *test)
 {
@@ -1003,18 +1002,17 @@ static void vfio_ap_mig_vfio_test_queue_gone(struct kunit *test)
 	char __user *ubuf = mdev_migration_kunit_ubuf(test, 2 * PAGE_SIZE);
 	struct file *sf;
 
-	sf = mig_set(src, VFIO_DEVICE_STATE_PRE_COPY);
+	sf = mig_set(test, src, VFIO_DEVICE_STATE_PRE_COPY);
 	KUNIT_ASSERT_FALSE(test, IS_ERR_OR_NULL(sf));
 	mdev_migration_config_fail(src->mdev, -ENODEV);
 	KUNIT_EXPECT_EQ(test, mig_read(sf, ubuf, PAGE_SIZE), -ENODEV);
-	KUNIT_EXPECT_PTR_EQ(test, mig_set(src, VFIO_DEVICE_STATE_STOP_COPY),
+	KUNIT_EXPECT_PTR_EQ(test, mig_set(test, src, VFIO_DEVICE_STATE_STOP_COPY),
 			    ERR_PTR(-ENODEV));
 	KUNIT_EXPECT_EQ(test, mig_config_write(src), -EBUSY);
-	src->vdev.ops->close_device(&src->vdev);
+	vfio_ap_mdev_close_device(&src->vdev);
 	KUNIT_EXPECT_EQ(test, mig_state(test, src), VFIO_DEVICE_STATE_RUNNING);
 	KUNIT_EXPECT_EQ(test, mig_read(sf, ubuf, 1), -ENODEV);
 	KUNIT_EXPECT_EQ(test, mig_config_write(src), 3);
-	fput(sf);
 }
 
 static struct kunit_case vfio_ap_mig_vfio_test_cases[] = {

@@ -5,15 +5,18 @@
  * callbacks, the migration/params/ accessors and the config-only VFIO
  * migration through the mdev core without a parent device, sysfs or
  * hardware; and what a VMM does with a VFIO device's migration: user
- * memory for the data fd, the device state, the pre-copy information.
- * Built into the core when CONFIG_MDEV_MIGRATION_KUNIT_HELPERS is set by
- * a test that needs it.
+ * memory for the data fd, a state change whose data fd the test closes
+ * at its end, the device state, the pre-copy information. A module of
+ * its own (CONFIG_MDEV_MIGRATION_KUNIT_HELPERS), selected by the tests
+ * that use it.
  */
 #include <kunit/test.h>
 #include <kunit/visibility.h>
 #include <linux/mdev.h>
+#include <linux/file.h>
 #include <linux/mdev_migration.h>
 #include <linux/mman.h>
+#include <linux/module.h>
 #include <linux/uaccess.h>
 #include <linux/vfio.h>
 
@@ -48,14 +51,16 @@ static void mdev_mig_kunit_dev_release(void *data)
  * @test: the test; the device lives until it ends
  * @ops: the driver's migration callbacks
  * @caps: the migration capabilities of the device's type
- * @name: the device's name in messages
+ * @name: the device's name in messages; must live as long as the test
  * @drvdata: what dev_get_drvdata() of the device's &struct device returns,
  *	as the driver's probe() would have set it
  *
  * The device has its migration state, as the core creates it before the
  * device is added, and counts as bound to a driver and never opened. It
  * is not registered anywhere: no sysfs files, no uevent, no parent device.
- * The test is aborted if the state cannot be created.
+ * Its &struct device was never initialized: it has a name and driver data
+ * and nothing else, so get_device(), put_device() and sysfs must not be
+ * used on it. The test is aborted if the state cannot be created.
  *
  * Return: the device.
  */
@@ -107,6 +112,32 @@ char __user *mdev_migration_kunit_ubuf(struct kunit *test, size_t len)
 }
 EXPORT_SYMBOL_IF_KUNIT(mdev_migration_kunit_ubuf);
 
+KUNIT_DEFINE_ACTION_WRAPPER(mdev_mig_kunit_fput, fput, struct file *);
+
+/**
+ * mdev_migration_kunit_set_state - a state change, as a VMM makes it
+ * @test: the test; a data fd the change returns is closed when it ends
+ * @vdev: the device
+ * @state: the new state
+ *
+ * Return: what the device's migration_set_state() returns: the data fd
+ * of a new session, NULL, or an ERR_PTR().
+ */
+struct file *mdev_migration_kunit_set_state(struct kunit *test,
+					    struct vfio_device *vdev,
+					    enum vfio_device_mig_state state)
+{
+	struct file *filp = vdev->mig_ops->migration_set_state(vdev, state);
+	int ret;
+
+	if (IS_ERR_OR_NULL(filp))
+		return filp;
+	ret = kunit_add_action_or_reset(test, mdev_mig_kunit_fput, filp);
+	KUNIT_ASSERT_EQ(test, ret, 0);
+	return filp;
+}
+EXPORT_SYMBOL_IF_KUNIT(mdev_migration_kunit_set_state);
+
 /**
  * mdev_migration_kunit_state - the migration state of a VFIO device
  * @test: the test; it fails if the device cannot tell
@@ -151,3 +182,7 @@ long mdev_migration_kunit_precopy(struct kunit *test, struct file *filp,
 	return info.initial_bytes;
 }
 EXPORT_SYMBOL_IF_KUNIT(mdev_migration_kunit_precopy);
+
+MODULE_IMPORT_NS(EXPORTED_FOR_KUNIT_TESTING);
+MODULE_DESCRIPTION("KUnit helpers for the migration tests of mdev drivers");
+MODULE_LICENSE("GPL");

@@ -657,10 +657,10 @@ static struct vfio_device *fake_vdev(struct kunit *test,
 	return vdev;
 }
 
-static struct file *cfg_set(struct vfio_device *vdev,
+static struct file *cfg_set(struct kunit *test, struct vfio_device *vdev,
 			    enum vfio_device_mig_state state)
 {
-	return vdev->mig_ops->migration_set_state(vdev, state);
+	return mdev_migration_kunit_set_state(test, vdev, state);
 }
 
 static ssize_t cfg_read(struct file *filp, char __user *ubuf, size_t len)
@@ -686,7 +686,7 @@ static void mdev_mig_test_config_migrate(struct kunit *test)
 
 	KUNIT_EXPECT_EQ(test, vs->mig_ops->migration_get_data_size(vs, &size),
 			0);
-	sf = cfg_set(vs, VFIO_DEVICE_STATE_PRE_COPY);
+	sf = cfg_set(test, vs, VFIO_DEVICE_STATE_PRE_COPY);
 	KUNIT_ASSERT_FALSE(test, IS_ERR_OR_NULL(sf));
 	KUNIT_EXPECT_EQ(test, mdev_migration_kunit_state(test, vs),
 			VFIO_DEVICE_STATE_PRE_COPY);
@@ -700,33 +700,31 @@ static void mdev_mig_test_config_migrate(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, mdev_migration_kunit_precopy(test, sf, ubuf), 0);
 	KUNIT_EXPECT_EQ(test, cfg_read(sf, ubuf, 1), -ENOMSG);
 	/* PRE_COPY -> STOP_COPY is a combination: the fd continues */
-	KUNIT_EXPECT_NULL(test, cfg_set(vs, VFIO_DEVICE_STATE_STOP_COPY));
+	KUNIT_EXPECT_NULL(test, cfg_set(test, vs, VFIO_DEVICE_STATE_STOP_COPY));
 	KUNIT_EXPECT_EQ(test, cfg_read(sf, ubuf, 1), 0);
 	KUNIT_EXPECT_EQ(test, mdev_migration_kunit_precopy(test, sf, ubuf),
 			-EINVAL);
-	KUNIT_EXPECT_PTR_EQ(test, cfg_set(vs, VFIO_DEVICE_STATE_PRE_COPY),
+	KUNIT_EXPECT_PTR_EQ(test, cfg_set(test, vs, VFIO_DEVICE_STATE_PRE_COPY),
 			    ERR_PTR(-EINVAL));
 
 	/* RUNNING -> RESUMING is a combination too */
-	df = cfg_set(vd, VFIO_DEVICE_STATE_RESUMING);
+	df = cfg_set(test, vd, VFIO_DEVICE_STATE_RESUMING);
 	KUNIT_ASSERT_FALSE(test, IS_ERR_OR_NULL(df));
 	KUNIT_EXPECT_EQ(test, cfg_write(df, ubuf + 64, len - 1), len - 1);
-	KUNIT_EXPECT_PTR_EQ(test, cfg_set(vd, VFIO_DEVICE_STATE_STOP),
+	KUNIT_EXPECT_PTR_EQ(test, cfg_set(test, vd, VFIO_DEVICE_STATE_STOP),
 			    ERR_PTR(-EPROTO));
 	KUNIT_EXPECT_EQ(test, mdev_migration_kunit_state(test, vd),
 			VFIO_DEVICE_STATE_RESUMING);
 	KUNIT_EXPECT_EQ(test, cfg_write(df, ubuf + 63 + len, 2), 1);
 	KUNIT_EXPECT_EQ(test, cfg_write(df, ubuf + 64 + len, 1), -EINVAL);
-	KUNIT_EXPECT_NULL(test, cfg_set(vd, VFIO_DEVICE_STATE_RUNNING));
+	KUNIT_EXPECT_NULL(test, cfg_set(test, vd, VFIO_DEVICE_STATE_RUNNING));
 	KUNIT_EXPECT_EQ(test, cfg_write(df, ubuf, 1), -ENODEV);
 	KUNIT_EXPECT_EQ(test, mdev_migration_config_hold(dst->mdev), 0);
 	mdev_migration_config_unhold(dst->mdev);
 
-	KUNIT_EXPECT_NULL(test, cfg_set(vs, VFIO_DEVICE_STATE_RUNNING));
+	KUNIT_EXPECT_NULL(test, cfg_set(test, vs, VFIO_DEVICE_STATE_RUNNING));
 	KUNIT_EXPECT_EQ(test, cfg_read(sf, ubuf, 1), -ENODEV);
 	KUNIT_EXPECT_EQ(test, fake_write(src, FAKE_TURBO, "false"), 5);
-	fput(sf);
-	fput(df);
 	fake_done(test, src);
 	fake_done(test, dst);
 }
@@ -741,15 +739,15 @@ static void mdev_mig_test_config_refusal(struct kunit *test)
 	ssize_t len;
 
 	dst->turbo = false;
-	sf = cfg_set(vs, VFIO_DEVICE_STATE_STOP_COPY);
+	sf = cfg_set(test, vs, VFIO_DEVICE_STATE_STOP_COPY);
 	KUNIT_ASSERT_FALSE(test, IS_ERR_OR_NULL(sf));
 	len = cfg_read(sf, ubuf, PAGE_SIZE);
 	KUNIT_EXPECT_GT(test, len, 12);
-	df = cfg_set(vd, VFIO_DEVICE_STATE_RESUMING);
+	df = cfg_set(test, vd, VFIO_DEVICE_STATE_RESUMING);
 	KUNIT_ASSERT_FALSE(test, IS_ERR_OR_NULL(df));
 	KUNIT_EXPECT_EQ(test, cfg_write(df, ubuf, len), -EPROTO);
 	KUNIT_EXPECT_EQ(test, cfg_write(df, ubuf, 1), -EPROTO);
-	KUNIT_EXPECT_PTR_EQ(test, cfg_set(vd, VFIO_DEVICE_STATE_STOP),
+	KUNIT_EXPECT_PTR_EQ(test, cfg_set(test, vd, VFIO_DEVICE_STATE_STOP),
 			    ERR_PTR(-EPROTO));
 	KUNIT_EXPECT_FALSE(test, dst->turbo);
 	mdev_migration_config_reset(dst->mdev);
@@ -760,18 +758,16 @@ static void mdev_mig_test_config_refusal(struct kunit *test)
 	/* the source loses part of its configuration */
 	mdev_migration_config_fail(src->mdev, -EIO);
 	KUNIT_EXPECT_EQ(test, cfg_read(sf, ubuf, 1), -EIO);
-	KUNIT_EXPECT_PTR_EQ(test, cfg_set(vs, VFIO_DEVICE_STATE_STOP),
+	KUNIT_EXPECT_PTR_EQ(test, cfg_set(test, vs, VFIO_DEVICE_STATE_STOP),
 			    ERR_PTR(-EIO));
-	KUNIT_EXPECT_NULL(test, cfg_set(vs, VFIO_DEVICE_STATE_RUNNING));
+	KUNIT_EXPECT_NULL(test, cfg_set(test, vs, VFIO_DEVICE_STATE_RUNNING));
 	/* a no-op while RUNNING */
 	mdev_migration_config_fail(src->mdev, -EIO);
-	KUNIT_EXPECT_NULL(test, cfg_set(vs, VFIO_DEVICE_STATE_STOP));
+	KUNIT_EXPECT_NULL(test, cfg_set(test, vs, VFIO_DEVICE_STATE_STOP));
 	KUNIT_EXPECT_EQ(test, mdev_migration_config_hold(src->mdev), -EBUSY);
 	mdev_migration_config_reset(src->mdev);
 	KUNIT_EXPECT_EQ(test, mdev_migration_config_hold(src->mdev), 0);
 	mdev_migration_config_unhold(src->mdev);
-	fput(sf);
-	fput(df);
 	fake_done(test, src);
 	fake_done(test, dst);
 }

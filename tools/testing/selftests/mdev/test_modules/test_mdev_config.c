@@ -19,7 +19,8 @@
  * its PCI configuration space to the defaults).
  *
  * So that QEMU's vfio-pci can take it, the device is a PCI function with
- * nothing but a configuration space: IDs 1b36:10ff (class ff, unassigned),
+ * nothing but a configuration space: IDs 1b36:10ff (Red Hat's vendor ID,
+ * a device ID no QEMU device uses; class ff, unassigned),
  * no BAR, no ROM, no interrupt, no capability. The command register, the
  * cache line size, the latency timer and the interrupt line keep what is
  * written to them; the rest reads as the device set it. None of it is
@@ -227,6 +228,7 @@ static long tmc_get_region_info(unsigned long arg)
 	info.offset = TMC_OFFSET(info.index);
 	info.size = 0;
 	info.flags = 0;
+	info.cap_offset = 0;
 	if (info.index == VFIO_PCI_CONFIG_REGION_INDEX) {
 		info.size = TMC_CONFIG_SIZE;
 		info.flags = VFIO_REGION_INFO_FLAG_READ |
