@@ -825,15 +825,16 @@ static void mig_finish(struct kunit *test, struct ap_matrix_mdev *dst)
 
 /* The source's whole migration data in STOP_COPY, at @ubuf. */
 static ssize_t mig_save(struct kunit *test, struct ap_matrix_mdev *src,
-			char __user *ubuf, struct file **filp)
+			char __user *ubuf)
 {
+	struct file *filp;
 	ssize_t len;
 
-	*filp = mig_set(test, src, VFIO_DEVICE_STATE_STOP_COPY);
-	KUNIT_ASSERT_FALSE(test, IS_ERR_OR_NULL(*filp));
-	len = mig_read(*filp, ubuf, PAGE_SIZE);
+	filp = mig_set(test, src, VFIO_DEVICE_STATE_STOP_COPY);
+	KUNIT_ASSERT_FALSE(test, IS_ERR_OR_NULL(filp));
+	len = mig_read(filp, ubuf, PAGE_SIZE);
 	KUNIT_ASSERT_GT(test, len, 0);
-	KUNIT_EXPECT_EQ(test, mig_read(*filp, ubuf + len, 1), 0);
+	KUNIT_EXPECT_EQ(test, mig_read(filp, ubuf + len, 1), 0);
 	return len;
 }
 
@@ -948,8 +949,8 @@ static void vfio_ap_mig_vfio_test_hosts(struct kunit *test)
 	char __user *ubuf = mdev_migration_kunit_ubuf(test, 2 * PAGE_SIZE);
 	struct vfio_ap_mig_config cfg;
 	struct host_spec src_host;
-	struct file *sf, *df;
 	unsigned long apid;
+	struct file *df;
 	ssize_t len;
 
 	/* the source's host has exactly its queues and cards */
@@ -965,7 +966,7 @@ static void vfio_ap_mig_vfio_test_hosts(struct kunit *test)
 	if (c->aqm)
 		parse_mask(test, c->aqm, dst->matrix.aqm);
 
-	len = mig_save(test, src, ubuf, &sf);
+	len = mig_save(test, src, ubuf);
 	df = mig_set(test, dst, VFIO_DEVICE_STATE_RESUMING);
 	KUNIT_ASSERT_FALSE(test, IS_ERR_OR_NULL(df));
 	KUNIT_EXPECT_EQ(test, mig_write(df, ubuf, len, 7),
