@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0-only
 #
 # Build mdev.ko and the samples out of tree against the Debian kernel's
-# headers, as a vendor or distribution user would, and lay them out in a
+# headers, as a vendor or distribution user would (in the Debian 13
+# chroot that has them, see setup.sh), and lay them out in a
 # module root where they override Debian's through updates/:
 #   $OUT/stock/modroot/lib/modules/$KVER/{updates/,modules.dep,...}
 # The build folder holds symlinks to the assembled tree, never objects in it.
@@ -12,7 +13,7 @@ set -euo pipefail
 KVER=$(stock_kver)
 KDIR=/lib/modules/$KVER/build
 B=$OUT/stock/build
-[ -d "$KDIR" ] || die "$KDIR missing: run make setup"
+[ -d "$TRIXIE$KDIR" ] || die "$TRIXIE$KDIR missing: run make setup"
 
 # Mirror the folders we build, as symlinks to the assembled sources.
 link_dir() {
@@ -43,7 +44,7 @@ if [ "$(cat "$B/.shadowed" 2>/dev/null)" != "$shadowed" ]; then
 	echo "$shadowed" > "$B/.shadowed"
 fi
 
-make -s -C "$KDIR" M="$B" -j"$JOBS" \
+in_trixie make -s -C "$KDIR" M="$B" -j"$JOBS" \
 	NOSTDINC_FLAGS="-nostdinc -I$B/include" \
 	CONFIG_VFIO_MDEV=m \
 	CONFIG_SAMPLE_VFIO_MDEV_MTTY=m \

@@ -4,15 +4,41 @@
 REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 OUT=${OUT:-$REPO/out}
 TREE=$OUT/linux			# assembled source tree, never built in
-SRC_TAR=/usr/src/linux-source-6.12.tar.xz
+# The base: Linux 7.2 as Debian ships it. One version for the source,
+# the stock kernel and its headers (trixie-backports keeps several).
+KBASE=7.2
+STOCK_KVER=7.2.12+deb13-amd64
+STOCK_DEBVER=7.2.12-1~bpo13+1
+# What make setup fetches and keeps across clones: a Debian 13 chroot
+# (Debian 13's kbuild tools need its glibc and gcc-14) with the stock
+# kernel's headers, and the stock kernel, its modules and the source
+# unpacked from Debian's packages.
+CACHE=${MDEV_CACHE:-/var/cache/mdev-migration}
+TRIXIE=$CACHE/trixie-root
+STOCK=$CACHE/stock-$STOCK_KVER	# boot/, lib/modules/$STOCK_KVER/, usr/src/
+SRC_TAR=$STOCK/usr/src/linux-source-$KBASE.tar.xz
 # Repository folders that mirror the kernel tree.
 KERNEL_DIRS=(arch drivers include samples tools Documentation)
 JOBS=${JOBS:-$(nproc)}
 
 # The Debian kernel the stock modules are built for and booted with.
-stock_kver() {
-	dpkg-query -W -f='${Depends}' linux-image-6.12-amd64 |
-		sed -e 's/[ ,(].*//' -e 's/^linux-image-//'
+stock_kver() { echo "$STOCK_KVER"; }
+
+# in_trixie CMD...: run CMD in the Debian 13 chroot, with $REPO and $OUT
+# (and the stock headers' build folder) at the same paths as on the host.
+in_trixie() {
+	local d
+	[ -x "$TRIXIE/usr/bin/make" ] || die "$TRIXIE missing: run make setup"
+	for d in "$REPO" "$OUT"; do mkdir -p "$TRIXIE$d"; done
+	unshare -m --propagation private sh -ec '
+		root=$1 repo=$2 out=$3
+		shift 3
+		mount --rbind /dev "$root/dev"
+		mount -t proc proc "$root/proc"
+		mount --bind "$repo" "$root$repo"
+		mount --bind "$out" "$root$out"
+		exec chroot "$root" env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin \
+			HOME=/root LANG=C.UTF-8 "$@"' sh "$TRIXIE" "$REPO" "$OUT" "$@"
 }
 
 # x86_seed_config DEST OBJDIR MAKE...: the x86 .config our folders are
@@ -62,9 +88,9 @@ stock_modroot() {
 	dep=$OUT/$name/depmod/lib/modules/$kver
 	rm -rf "$OUT/$name/modroot" "$OUT/$name/depmod"
 	mkdir -p "$d/updates" "$dep/updates"
-	ln -s "/lib/modules/$kver/kernel" "$dep/kernel"
+	ln -s "$STOCK/lib/modules/$kver/kernel" "$dep/kernel"
 	for f in modules.order modules.builtin modules.builtin.modinfo; do
-		cp "/lib/modules/$kver/$f" "$dep/$f"
+		cp "$STOCK/lib/modules/$kver/$f" "$dep/$f"
 	done
 	cp "$@" "$dep/updates/"
 	depmod -b "$OUT/$name/depmod" "$kver"

@@ -2,8 +2,13 @@
 # SPDX-License-Identifier: GPL-2.0-only
 #
 # Install what the project needs on a bare Debian 12 machine. Idempotent:
-# quiet and quick when everything is present.
+# quiet and quick when everything is present. The Linux 7.2 parts come
+# from Debian 13 (trixie-backports) and are kept in $CACHE (see lib.sh):
+# a Debian 13 chroot to build modules against the stock kernel's headers,
+# and the stock kernel, its modules and linux-source-7.2 unpacked from
+# Debian's packages. Nothing of Debian 13 is installed on the host.
 set -euo pipefail
+. "$(dirname "$0")/lib.sh"
 
 # Build tools, the VM and the clients the tests drive.
 PKGS=(
@@ -11,7 +16,7 @@ PKGS=(
 	rsync perl python3 sparse clang llvm lld libclang-rt-dev
 	qemu-system-x86 socat busybox-static mdevctl util-linux jq
 	python3-sphinx python3-docutils python3-ply python3-git
-	linux-source-6.12 linux-headers-6.12-amd64 linux-image-6.12-amd64
+	debootstrap
 )
 # Extra sets, asked for by the stage that needs them.
 case "${1:-}" in
@@ -64,16 +69,59 @@ if [ ${#missing[@]} -gt 0 ] || [ $apt_changed = 1 ]; then
 	apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
-# The source, the headers and the image must be one and the same version.
-ver() { dpkg-query -W -f='${Version}' "$1" 2>/dev/null; }
-kimg=$(dpkg-query -W -f='${Depends}' linux-image-6.12-amd64 | sed 's/[ ,(].*//')
-src_v=$(ver linux-source-6.12)
-img_v=$(ver "$kimg")
-hdr_v=$(ver "linux-headers-${kimg#linux-image-}")
-if [ "$src_v" != "$img_v" ] || [ "$src_v" != "$hdr_v" ]; then
-	echo "setup: version mismatch: linux-source-6.12 $src_v," \
-	     "$kimg $img_v, headers $hdr_v" >&2
-	echo "setup: install matching versions, e.g." \
-	     "apt-get install linux-source-6.12=$img_v" >&2
-	exit 1
+# The test VM lays its module roots over the host's /lib/modules, which a
+# machine without an installed kernel does not have.
+mkdir -p /lib/modules
+
+# The Debian 13 chroot, with the stock kernel's headers (and so its
+# kbuild tools, gcc-14 and glibc) from trixie-backports.
+TRIXIE_PKGS="gcc-14,make,libc6-dev,libelf-dev,bc,xz-utils,kmod,ca-certificates"
+TRIXIE_STAMP="$TRIXIE_PKGS linux-headers-$STOCK_KVER=$STOCK_DEBVER"
+if [ "$(cat "$TRIXIE/.mdev-stamp" 2>/dev/null)" != "$TRIXIE_STAMP" ]; then
+	echo "setup: making the Debian 13 chroot $TRIXIE"
+	rm -rf "$TRIXIE.new"
+	mkdir -p "$CACHE"
+	debootstrap --variant=minbase --include="$TRIXIE_PKGS" trixie \
+		"$TRIXIE.new" http://deb.debian.org/debian >/dev/null
+	echo 'deb http://deb.debian.org/debian trixie-backports main' \
+		> "$TRIXIE.new/etc/apt/sources.list.d/trixie-backports.list"
+	chroot "$TRIXIE.new" apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive chroot "$TRIXIE.new" apt-get install \
+		-y -qq --no-install-recommends \
+		"linux-headers-$STOCK_KVER=$STOCK_DEBVER" >/dev/null
+	echo "$TRIXIE_STAMP" > "$TRIXIE.new/.mdev-stamp"
+	rm -rf "$TRIXIE"
+	mv "$TRIXIE.new" "$TRIXIE"
+fi
+
+# The stock kernel (image and modules) and the source, unpacked from
+# Debian's packages of the same version into $STOCK: boot/vmlinuz-KVER,
+# lib/modules/KVER/ (with the headers package's modules.order and
+# modules.builtin*, and a depmod for the initramfs), usr/src/.
+STOCK_STAMP="$STOCK_KVER $STOCK_DEBVER"
+if [ "$(cat "$STOCK/.mdev-stamp" 2>/dev/null)" != "$STOCK_STAMP" ]; then
+	echo "setup: unpacking Linux $STOCK_KVER into $STOCK"
+	debs=$TRIXIE/root/mdev-debs
+	rm -rf "$debs" "$STOCK.new"
+	mkdir -p "$debs" "$STOCK.new/boot" "$STOCK.new/lib/modules"
+	chroot "$TRIXIE" sh -c "cd /root/mdev-debs && apt-get download -qq \
+		linux-source-$KBASE=$STOCK_DEBVER \
+		linux-binary-$STOCK_KVER=$STOCK_DEBVER \
+		linux-modules-$STOCK_KVER=$STOCK_DEBVER" 2>/dev/null
+	for d in "$debs"/*.deb; do dpkg-deb -x "$d" "$STOCK.new/pkg"; done
+	m=$STOCK.new/pkg/usr/lib/modules/$STOCK_KVER
+	mv "$m/vmlinuz" "$STOCK.new/boot/vmlinuz-$STOCK_KVER"
+	mv "$m" "$STOCK.new/lib/modules/"
+	mv "$STOCK.new/pkg/usr/src" "$STOCK.new/usr-src"
+	mkdir -p "$STOCK.new/usr"
+	mv "$STOCK.new/usr-src" "$STOCK.new/usr/src"
+	for f in modules.order modules.builtin modules.builtin.modinfo; do
+		cp "$TRIXIE/usr/lib/modules/$STOCK_KVER/$f" \
+			"$STOCK.new/lib/modules/$STOCK_KVER/"
+	done
+	depmod -b "$STOCK.new" "$STOCK_KVER"
+	rm -rf "$STOCK.new/pkg" "$debs"
+	echo "$STOCK_STAMP" > "$STOCK.new/.mdev-stamp"
+	rm -rf "$STOCK"
+	mv "$STOCK.new" "$STOCK"
 fi

@@ -44,9 +44,11 @@ ln -sf /proc/self/fd/1 /dev/stdout
 ln -sf /proc/self/fd/2 /dev/stderr
 mount -t devpts devpts /dev/pts
 mount -t tmpfs shm /dev/shm
-# Our modules first, the host's after them (stock: Debian's own modules).
+# Our modules first, then the kernel's own (stock: Debian's 7.2 modules,
+# unpacked by make setup; overlay.ko came in the initramfs), the host's.
 modprobe -q overlay 2>/dev/null
-mount -t overlay modules -o "lowerdir=$VM_MODROOT/lib/modules:/lib/modules" \
+mount -t overlay modules \
+	-o "lowerdir=$VM_MODROOT/lib/modules${VM_KMODS:+:$VM_KMODS}:/lib/modules" \
 	/lib/modules || echo "guest: cannot overlay /lib/modules"
 loaded=1
 for m in $VM_MODULES; do

@@ -38,13 +38,15 @@ shift $((OPTIND - 1))
 case $KIND in
 stock)
 	KVER=$(stock_kver)
-	KERNEL=/boot/vmlinuz-$KVER
+	KERNEL=$STOCK/boot/vmlinuz-$KVER
 	MODROOT=$OUT/stock/modroot
+	KMODS=$STOCK/lib/modules	# Debian's own, under ours
 	;;
 debug)
 	KERNEL=$OUT/debug/build/arch/x86/boot/bzImage
 	MODROOT=$OUT/debug/modroot
 	KVER=$(ls "$MODROOT/lib/modules" 2>/dev/null | head -n1)
+	KMODS=
 	;;
 *) die "unknown kernel $KIND" ;;
 esac
@@ -66,8 +68,9 @@ initramfs() {
 	chmod +x "$dir/init"
 	if [ "$KIND" = stock ]; then
 		# Debian's own modules: the module root only adds ours.
-		for m in 9pnet_virtio 9p; do
-			modprobe -S "$KVER" --show-depends "$m"
+		# overlay lays that module root over them in the guest.
+		for m in 9pnet_virtio 9p overlay; do
+			modprobe -d "$STOCK" -S "$KVER" --show-depends "$m"
 		done |
 		awk '$1 == "insmod" { print $2 }' | awk '!seen[$0]++' |
 		while read -r ko; do
@@ -91,6 +94,7 @@ trap '[ -n "${VM_KEEP:-}" ] || rm -rf "$RUN"' EXIT
 printf '%s\n' "$*" > "$RUN/cmd"
 cat > "$RUN/env" <<EOT
 VM_MODROOT='$MODROOT'
+VM_KMODS='$KMODS'
 VM_MODULES='$MODULES'
 VM_CWD='$PWD'
 EOT
