@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0-only
 #
 # The upstream submission: a git format-patch series with a cover letter
-# against the pristine 6.12 tree, in out/series/*.patch, made from the
+# against the pristine 7.2 tree, in out/series/*.patch, made from the
 # repository's new kernel files and patches/series. The table MAP below
 # says which patch of the series each file and each patches/ entry goes
 # to; anything unmapped is an error, so nothing is dropped silently.
@@ -11,7 +11,7 @@
 # letter's text is harness/series/cover-letter.txt.
 #
 # Then the series is verified in out/series/pristine, a git tree of the
-# unpacked linux-source-6.12: git am on a fresh branch, after every patch
+# unpacked linux-source-7.2: git am on a fresh branch, after every patch
 # an incremental build of what it touches (x86: drivers/vfio/mdev/ and
 # samples/vfio-mdev/; s390 cross build: drivers/s390/crypto/ and
 # drivers/vfio/mdev/; the mdev selftests; the userspace engine test; the
@@ -133,8 +133,7 @@ if ! git -C "$P" rev-parse -q --verify refs/tags/pristine >/dev/null 2>&1; then
 	git -C "$P.tmp" init -q -b upstream
 	git -C "$P.tmp" add -f -A .
 	git -C "$P.tmp" -c user.name=pristine -c user.email=pristine@localhost \
-		commit -q -m "Linux 6.12 ($(basename "$SRC_TAR") $(dpkg-query -W \
-		-f='${Version}' linux-source-6.12 2>/dev/null || true))"
+		commit -q -m "Linux $KBASE ($(basename "$SRC_TAR") $STOCK_DEBVER)"
 	git -C "$P.tmp" tag pristine
 	mv "$P.tmp" "$P"
 fi
@@ -149,11 +148,13 @@ rm -f "$GIT_INDEX_FILE"
 mailinfo() {	# <patch> <msg out>: prints the header fields
 	git mailinfo "$2" /dev/null < "$1"
 }
-first=${SERIES[0]}
-author=$(mailinfo "patches/$first" /dev/null)
-AUTHOR_NAME=$(sed -n 's/^Author: //p' <<< "$author")
-AUTHOR_EMAIL=$(sed -n 's/^Email: //p' <<< "$author")
-[ -n "$AUTHOR_NAME" ] && [ -n "$AUTHOR_EMAIL" ] || die "no author in $first"
+# The author and Signed-off-by are whoever runs this: patches/ carries
+# no identity of its own.
+AUTHOR_NAME=$(git config user.name || true)
+AUTHOR_EMAIL=$(git config user.email || true)
+[ -n "$AUTHOR_NAME" ] && [ -n "$AUTHOR_EMAIL" ] ||
+	die "set git config user.name and user.email: the series is signed off" \
+	    "by the person who runs make series"
 export GIT_AUTHOR_NAME=$AUTHOR_NAME GIT_AUTHOR_EMAIL=$AUTHOR_EMAIL
 export GIT_COMMITTER_NAME=$AUTHOR_NAME GIT_COMMITTER_EMAIL=$AUTHOR_EMAIL
 date0=$(git log -1 --format=%at)
