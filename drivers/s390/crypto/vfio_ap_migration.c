@@ -31,8 +31,8 @@
  * Locking: the mdev core calls snapshot(), get(), set() and check() of one
  * mdev with that mdev's migration lock held; it protects mig_cfg and
  * mig_value (the string get() hands to the core). Under it they take
- * ap_perms_mutex and the vfio_ap update locks (vfio_ap_mdev_set_config()),
- * matrix_dev->mdevs_lock (vfio_ap_mdev_get_config()) or ap_perms_mutex
+ * ap_attr_mutex and the vfio_ap update locks (vfio_ap_mdev_set_config()),
+ * matrix_dev->mdevs_lock (vfio_ap_mdev_get_config()) or ap_attr_mutex
  * alone (the reserved APQNs), each released before the callback returns.
  * vfio_ap never calls the migration core with one of its own locks held,
  * so the order is always migration lock, then vfio_ap locks.
@@ -100,9 +100,9 @@ static bool vfio_ap_mig_bus_reserved(const struct vfio_ap_mig_host_ops *host,
 	/* ap_apqn_in_matrix_owned_by_def_drv() takes non-const masks */
 	bitmap_copy(a, apm, AP_DEVICES);
 	bitmap_copy(q, aqm, AP_DOMAINS);
-	mutex_lock(&ap_perms_mutex);
+	mutex_lock(&ap_attr_mutex);
 	ret = ap_apqn_in_matrix_owned_by_def_drv(a, q);
-	mutex_unlock(&ap_perms_mutex);
+	mutex_unlock(&ap_attr_mutex);
 	return ret;
 }
 

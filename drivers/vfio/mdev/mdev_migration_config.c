@@ -68,6 +68,7 @@
 struct mdev_mig_cfg_file {
 	struct file *filp;
 	struct mutex lock;	/* see above */
+	struct vfio_device *vdev;
 	struct mdev_device *mdev;
 	struct mdev_migration_config *cfg;
 	bool disabled;
@@ -220,17 +221,12 @@ static long mdev_mig_cfg_ioctl(struct file *filp, unsigned int cmd,
 			       unsigned long arg)
 {
 	struct mdev_mig_cfg_file *migf = filp->private_data;
-	unsigned long minsz = offsetofend(struct vfio_precopy_info,
-					  dirty_bytes);
-	struct vfio_precopy_info info;
+	struct vfio_precopy_info info = {};
 	int ret;
 
-	if (cmd != VFIO_MIG_GET_PRECOPY_INFO)
-		return -ENOTTY;
-	if (copy_from_user(&info, (void __user *)arg, minsz))
-		return -EFAULT;
-	if (info.argsz < minsz)
-		return -EINVAL;
+	ret = vfio_check_precopy_ioctl(migf->vdev, cmd, arg, &info);
+	if (ret)
+		return ret;
 	mutex_lock(&migf->lock);
 	ret = mdev_mig_cfg_file_usable(migf);
 	/* valid in the PRE_COPY states only */
@@ -243,7 +239,9 @@ static long mdev_mig_cfg_ioctl(struct file *filp, unsigned int cmd,
 	mutex_unlock(&migf->lock);
 	if (ret)
 		return ret;
-	return copy_to_user((void __user *)arg, &info, minsz) ? -EFAULT : 0;
+	return copy_to_user((void __user *)arg, &info,
+			    offsetofend(struct vfio_precopy_info, dirty_bytes)) ?
+	       -EFAULT : 0;
 }
 
 static int mdev_mig_cfg_release(struct inode *inode, struct file *filp)
@@ -273,7 +271,7 @@ static const struct file_operations mdev_mig_cfg_fops = {
  * and the one the VFIO core turns into the data fd.
  */
 static struct mdev_mig_cfg_file *
-mdev_mig_cfg_file_new(struct mdev_device *mdev,
+mdev_mig_cfg_file_new(struct vfio_device *vdev, struct mdev_device *mdev,
 		      struct mdev_migration_config *cfg, bool resuming)
 {
 	struct mdev_mig_cfg_file *migf;
@@ -284,6 +282,7 @@ mdev_mig_cfg_file_new(struct mdev_device *mdev,
 	if (!migf)
 		return ERR_PTR(-ENOMEM);
 	mutex_init(&migf->lock);
+	migf->vdev = vdev;
 	migf->mdev = mdev;
 	migf->cfg = cfg;
 	migf->resuming = resuming;
@@ -356,13 +355,14 @@ static void mdev_mig_cfg_settle(struct mdev_device *mdev,
 }
 
 /* STOP -> STOP_COPY, RUNNING -> PRE_COPY, RUNNING_P2P -> PRE_COPY_P2P */
-static struct file *mdev_mig_cfg_start(struct mdev_device *mdev,
+static struct file *mdev_mig_cfg_start(struct vfio_device *vdev,
+				       struct mdev_device *mdev,
 				       struct mdev_migration_config *cfg,
 				       bool resuming, bool stop_copy)
 {
 	struct mdev_mig_cfg_file *migf;
 
-	migf = mdev_mig_cfg_file_new(mdev, cfg, resuming);
+	migf = mdev_mig_cfg_file_new(vdev, mdev, cfg, resuming);
 	if (IS_ERR(migf))
 		return ERR_CAST(migf);
 	migf->stop_copy = stop_copy;
@@ -411,7 +411,8 @@ static bool mdev_mig_cfg_precopy(enum vfio_device_mig_state state)
 }
 
 /* One arc of the FSM, as vfio_mig_get_next_state() lists them. */
-static struct file *mdev_mig_cfg_step(struct mdev_device *mdev,
+static struct file *mdev_mig_cfg_step(struct vfio_device *vdev,
+				      struct mdev_device *mdev,
 				      struct mdev_migration_config *cfg,
 				      enum vfio_device_mig_state next)
 {
@@ -427,10 +428,10 @@ static struct file *mdev_mig_cfg_step(struct mdev_device *mdev,
 	     next == VFIO_DEVICE_STATE_PRE_COPY) ||
 	    (cur == VFIO_DEVICE_STATE_RUNNING_P2P &&
 	     next == VFIO_DEVICE_STATE_PRE_COPY_P2P))
-		return mdev_mig_cfg_start(mdev, cfg, false,
+		return mdev_mig_cfg_start(vdev, mdev, cfg, false,
 					  next == VFIO_DEVICE_STATE_STOP_COPY);
 	if (cur == VFIO_DEVICE_STATE_STOP && next == VFIO_DEVICE_STATE_RESUMING)
-		return mdev_mig_cfg_start(mdev, cfg, true, false);
+		return mdev_mig_cfg_start(vdev, mdev, cfg, true, false);
 	if (cur == VFIO_DEVICE_STATE_RESUMING) {
 		ret = mdev_mig_cfg_finish_resuming(mdev, cfg);
 		return ret ? ERR_PTR(ret) : NULL;
@@ -466,7 +467,7 @@ static struct file *mdev_mig_cfg_set_state(struct vfio_device *vdev,
 			res = ERR_PTR(ret);
 			break;
 		}
-		res = mdev_mig_cfg_step(mdev, cfg, next);
+		res = mdev_mig_cfg_step(vdev, mdev, cfg, next);
 		if (IS_ERR(res))
 			break;
 		cfg->state = next;

@@ -10,6 +10,7 @@
 
 #include <linux/errno.h>
 #include <linux/export.h>
+#include <linux/hex.h>
 #include <linux/kernel.h>
 #include <linux/kstrtox.h>
 #include <linux/limits.h>

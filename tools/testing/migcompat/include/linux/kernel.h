@@ -31,15 +31,4 @@ int scnprintf(char *buf, size_t size, const char *fmt, ...)
 	return (size_t)n < size ? n : (int)(size - 1);
 }
 
-static inline int hex_to_bin(unsigned char ch)
-{
-	if (ch >= '0' && ch <= '9')
-		return ch - '0';
-	if (ch >= 'a' && ch <= 'f')
-		return ch - 'a' + 10;
-	if (ch >= 'A' && ch <= 'F')
-		return ch - 'A' + 10;
-	return -1;
-}
-
 #endif

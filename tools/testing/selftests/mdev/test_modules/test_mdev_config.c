@@ -216,25 +216,22 @@ static long tmc_get_info(unsigned long arg)
 }
 
 /* The configuration space, and empty BARs, ROM and VGA regions */
-static long tmc_get_region_info(unsigned long arg)
+static int tmc_get_region_info(struct vfio_device *vdev,
+			       struct vfio_region_info *info,
+			       struct vfio_info_cap *caps)
 {
-	struct vfio_region_info info;
-	unsigned long minsz = offsetofend(struct vfio_region_info, offset);
-
-	if (copy_from_user(&info, (void __user *)arg, minsz))
-		return -EFAULT;
-	if (info.argsz < minsz || info.index >= VFIO_PCI_NUM_REGIONS)
+	if (info->index >= VFIO_PCI_NUM_REGIONS)
 		return -EINVAL;
-	info.offset = TMC_OFFSET(info.index);
-	info.size = 0;
-	info.flags = 0;
-	info.cap_offset = 0;
-	if (info.index == VFIO_PCI_CONFIG_REGION_INDEX) {
-		info.size = TMC_CONFIG_SIZE;
-		info.flags = VFIO_REGION_INFO_FLAG_READ |
-			     VFIO_REGION_INFO_FLAG_WRITE;
+	info->offset = TMC_OFFSET(info->index);
+	info->size = 0;
+	info->flags = 0;
+	info->cap_offset = 0;
+	if (info->index == VFIO_PCI_CONFIG_REGION_INDEX) {
+		info->size = TMC_CONFIG_SIZE;
+		info->flags = VFIO_REGION_INFO_FLAG_READ |
+			      VFIO_REGION_INFO_FLAG_WRITE;
 	}
-	return copy_to_user((void __user *)arg, &info, minsz) ? -EFAULT : 0;
+	return 0;
 }
 
 /* No interrupt of any kind */
@@ -260,8 +257,6 @@ static long tmc_ioctl(struct vfio_device *vdev, unsigned int cmd,
 	switch (cmd) {
 	case VFIO_DEVICE_GET_INFO:
 		return tmc_get_info(arg);
-	case VFIO_DEVICE_GET_REGION_INFO:
-		return tmc_get_region_info(arg);
 	case VFIO_DEVICE_GET_IRQ_INFO:
 		return tmc_get_irq_info(arg);
 	case VFIO_DEVICE_RESET:
@@ -282,6 +277,7 @@ static const struct vfio_device_ops tmc_dev_ops = {
 	.read		= tmc_read,
 	.write		= tmc_write,
 	.ioctl		= tmc_ioctl,
+	.get_region_info_caps = tmc_get_region_info,
 	.bind_iommufd	= vfio_iommufd_emulated_bind,
 	.unbind_iommufd	= vfio_iommufd_emulated_unbind,
 	.attach_ioas	= vfio_iommufd_emulated_attach_ioas,
