@@ -1,7 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-only
 #
-# Migration between this mtty and Linux 6.12's own, unmodified mtty (see
+# Migration between this mtty and Linux 7.2's own, unmodified mtty (see
 # tools/testing/selftests/mdev/mdev_predecessor.sh): three boots of the
 # stock Debian kernel, the older mtty with Debian's own mdev.ko, then
 # ours, then the older one again; the streams go from boot to boot

@@ -31,7 +31,7 @@ run_stage() {
 			FUZZ_SECONDS="${FUZZ_SECONDS:-15}"
 		;;
 	stock)
-		# Then migration to and from Linux 6.12's own mtty, in boots
+		# Then migration to and from Linux 7.2's own mtty, in boots
 		# of their own (not with T=).
 		"$REPO/harness/build-stock.sh" || return 1
 		local rc=0

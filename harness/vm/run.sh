@@ -11,7 +11,7 @@
 #          [-r module-root] [-s share] -- command...
 #
 # -r: the module root laid over the kernel's own modules instead of ours
-# (harness/build-upstream.sh makes one with Linux 6.12's unmodified mtty);
+# (harness/build-upstream.sh makes one with Linux 7.2's unmodified mtty);
 # -s: a host folder the guest sees read-write at /run/share, to hand files
 # from one boot to the next.
 set -euo pipefail

@@ -1,7 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# Migration between this mtty and the mtty of Linux 6.12, unmodified (the
+# Migration between this mtty and the mtty of Linux 7.2, unmodified (the
 # predecessor: its stream has no description). The two cannot share a
 # kernel (each needs its own mdev.ko), so the test runs in three boots,
 # one phase each, and the streams go from boot to boot as files in

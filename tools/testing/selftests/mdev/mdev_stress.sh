@@ -16,7 +16,7 @@
 #   with EBUSY; with only sysfs files held open it fails with EBUSY or
 #   succeeds, the open files then fail to read, and mtty is loaded again
 #   and its devices made again. Not the unload itself on a kernel with
-#   CONFIG_DEBUG_KOBJECT_RELEASE: the mtty sample (as in Linux 6.12)
+#   CONFIG_DEBUG_KOBJECT_RELEASE: the mtty sample (as in Linux 7.2)
 #   keeps its parent device and its mdev types in module data, whose
 #   kobject releases would run after rmmod freed it.
 # Each worker's operations are fork-free shell builtins where possible and

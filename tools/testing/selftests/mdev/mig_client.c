@@ -114,10 +114,11 @@
  * PRE_COPY_P2P), runs the command with system() while the data_fd stays
  * open, then requests RUNNING. RESUMING is not left through RESUMING ->
  * STOP, which needs a valid stream: the data_fd and the device are just
- * closed, and the driver's close_device decides. Upstream 6.12 mtty only
- * drops the data transfer session: the device stays in RESUMING until a
- * VFIO_DEVICE_RESET and the next opener sees "dev: state RESUMING" (and
- * its RESUMING -> STOP dereferences the dropped session). With this
+ * closed, and the driver's close_device decides. Upstream mtty (6.12 to
+ * 7.2) only drops the data transfer session: the device stays in
+ * RESUMING until a VFIO_DEVICE_RESET and the next opener sees
+ * "dev: state RESUMING" (and its RESUMING -> STOP dereferences the
+ * dropped session). With this
  * project's mtty, closing the device returns it to RUNNING. The same
  * applies to a destination left in RESUMING after a refused or aborted
  * stream when mig_client exits.
