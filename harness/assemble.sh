@@ -1,7 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-only
 #
-# Assemble the kernel tree: unpack linux-source-6.12 once, lay the
+# Assemble the kernel tree: unpack linux-source-7.2 once, lay the
 # project's new files over it and apply patches/series. Only files whose
 # content changes are rewritten, so O= builds stay incremental; files the
 # project no longer touches go back to their pristine content.
@@ -63,6 +63,8 @@ done < "$STAGE.new"
 
 # 2. Apply the series on the staged files.
 for p in "${series[@]}"; do
+	# A patch that only adds new files (new-file: lines) has no diff.
+	grep -q '^diff --git ' "patches/$p" || continue
 	patch -d "$STAGE" -p1 -s -N --no-backup-if-mismatch -r - < "patches/$p" ||
 		die "patch $p does not apply"
 done
