@@ -63,6 +63,8 @@ done < "$STAGE.new"
 
 # 2. Apply the series on the staged files.
 for p in "${series[@]}"; do
+	# A patch that only adds new files (new-file: lines) has no diff.
+	grep -q '^diff --git ' "patches/$p" || continue
 	patch -d "$STAGE" -p1 -s -N --no-backup-if-mismatch -r - < "patches/$p" ||
 		die "patch $p does not apply"
 done

@@ -2,13 +2,20 @@
 # SPDX-License-Identifier: GPL-2.0-only
 #
 # The upstream submission: a git format-patch series with a cover letter
-# against the pristine 7.2 tree, in out/series/*.patch, made from the
-# repository's new kernel files and patches/series. The table MAP below
-# says which patch of the series each file and each patches/ entry goes
-# to; anything unmapped is an error, so nothing is dropped silently.
-# Commit messages: harness/series/NN-*.msg, or the patch's own message
-# where one patches/ entry is a patch of the series on its own; the cover
-# letter's text is harness/series/cover-letter.txt.
+# against the pristine 7.2 tree, in out/series/*.patch. patches/series is
+# the series: each patches/ file is one commit, in that order, with the
+# patch file's own message. A patch file adds the repository's new files
+# it names in lines of the form
+#
+#	new-file: <path or glob>
+#
+# between its "---" and its diff (git am and patch(1) ignore them), whole
+# and as they are in the repository now: the repository files are the
+# only copy of their content. Every new file must be claimed by exactly
+# one patch, or this fails, so nothing is dropped silently. The selftests'
+# TARGETS gets mdev in the patch that adds its Makefile; the MAINTAINERS
+# section (harness/series/MAINTAINERS) grows with the files of each
+# patch. The cover letter's text is harness/series/cover-letter.txt.
 #
 # Then the series is verified in out/series/pristine, a git tree of the
 # unpacked linux-source-7.2: git am on a fresh branch, after every patch
@@ -27,60 +34,9 @@ SER=$REPO/harness/series	# messages, cover letter, MAINTAINERS entry
 VERIFY=1
 [ "${1:-}" = --no-verify ] && VERIFY=0
 
-# Patch of the series <- repository files (globs) and patches/ entries.
-# Order inside one patch: as listed in patches/series.
-MAP=(
-	"1 include/linux/migcompat.h"
-	"1 include/linux/mdev_migration.h"
-	"1 drivers/vfio/mdev/migcompat.c"
-	"1 drivers/vfio/mdev/migcompat_internal.h"
-	"1 drivers/vfio/mdev/migcompat_parse.c"
-	"1 drivers/vfio/mdev/migcompat_print.c"
-	"1 drivers/vfio/mdev/migcompat_rules.c"
-	"1 drivers/vfio/mdev/migcompat_caps_parse.c"
-	"1 drivers/vfio/mdev/migcompat_test.c"
-	"1 drivers/vfio/mdev/mdev_migration_test.c"
-	"1 drivers/vfio/mdev/.kunitconfig"
-	"1 drivers/vfio/mdev/mdev_migration.c"
-	"1 drivers/vfio/mdev/mdev_migration_stream.c"
-	"1 drivers/vfio/mdev/mdev_migration_priv.h"
-	"1 drivers/vfio/mdev/mdev_migration_config.c"
-	"1 drivers/vfio/mdev/mdev_migration_kunit.c"
-	"1 patches/0001-*"
-	"1 patches/0003-*"
-	"1 patches/0006-*"
-	"1 patches/0014-*"
-	"1 patches/0015-*"
-	"1 patches/0017-*"
-	"1 patches/0020-*"
-	"2 patches/0002-*"
-	"2 patches/0004-*"
-	"2 patches/0011-*"
-	"2 patches/0016-*"
-	"3 patches/0007-*"
-	"4 patches/0008-*"
-	"5 patches/0009-*"
-	"5 patches/0012-*"
-	"5 patches/0013-*"
-	"6 patches/0010-*"
-	"6 patches/0018-*"
-	"6 patches/0021-*"
-	"6 drivers/s390/crypto/vfio_ap_mig*"
-	"7 tools/testing/selftests/mdev/*"
-	"8 tools/testing/migcompat/*"
-	"9 Documentation/driver-api/vfio-mediated-device-migration.rst"
-	"9 Documentation/ABI/testing/sysfs-bus-mdev-migration"
-	"9 patches/0005-*"
-	"9 patches/0019-*"
-)
-NPATCHES=9
-# The patch that adds mdev to the selftests' TARGETS.
-SELFTESTS_PATCH=7
-
 # checkpatch rules that are about kernel code, for the patches of
 # userspace tests and tools (the list and why: harness/userspace-ignore.sh).
 . "$REPO/harness/userspace-ignore.sh"
-declare -A CHECKPATCH_IGNORE=([7]=$USERSPACE_IGNORE [8]=$USERSPACE_IGNORE)
 # Data files go as binary patches: test inputs with CRs, NULs and
 # invalid UTF-8 must reach the tree byte for byte, and mail does not
 # carry them.
@@ -90,38 +46,55 @@ cd "$REPO"
 mapfile -t SERIES < <(sed -e 's/#.*//' -e '/^[[:space:]]*$/d' patches/series)
 mapfile -t FILES < <(git ls-files --cached --others --exclude-standard -- \
 	"${KERNEL_DIRS[@]}" | while read -r f; do [ -f "$f" ] && echo "$f"; done)
+NPATCHES=${#SERIES[@]}
 
-# step_of <path>: the patch of the series a file or patches/ entry goes to.
-step_of() {
-	local e
-	for e in "${MAP[@]}"; do
-		# shellcheck disable=SC2053
-		[[ $1 == ${e#* } ]] && { echo "${e%% *}"; return 0; }
-	done
-	return 1
+# new_files <patch>: its new-file: patterns, from between "---" and the
+# diff.
+new_files() {
+	awk '/^---$/ { p = 1; next }
+	     /^diff --git / { exit }
+	     p && sub(/^new-file: */, "") { print }' "$1"
 }
+userspace() { [[ $1 == tools/* && $1 != tools/testing/selftests/*/test_modules/* ]]; }
 
-declare -A STEP_FILES STEP_PATCHES
+declare -A STEP_FILES OWNER CHECKPATCH_IGNORE
+SELFTESTS_PATCH=
 bad=0
-for f in "${FILES[@]}"; do
-	n=$(step_of "$f") || { log "not mapped to a patch: $f"; bad=1; continue; }
-	STEP_FILES[$n]+="$f"$'\n'
-done
-for p in "${SERIES[@]}"; do
+for n in $(seq 1 "$NPATCHES"); do
+	p=${SERIES[n - 1]}
 	[ -f "patches/$p" ] || { log "in patches/series but missing: $p"; bad=1; continue; }
-	n=$(step_of "patches/$p") || { log "not mapped to a patch: patches/$p"; bad=1; continue; }
-	STEP_PATCHES[$n]+="$p"$'\n'
+	while IFS= read -r pat; do
+		hit=0
+		for f in "${FILES[@]}"; do
+			# shellcheck disable=SC2053
+			[[ $f == $pat ]] || continue
+			hit=1
+			if [ -n "${OWNER[$f]:-}" ]; then
+				[ "${OWNER[$f]}" = "$n" ] && continue
+				log "$f: claimed by patches/${SERIES[OWNER[$f] - 1]} and patches/$p"
+				bad=1
+				continue
+			fi
+			OWNER[$f]=$n
+			STEP_FILES[$n]+="$f"$'\n'
+			userspace "$f" && CHECKPATCH_IGNORE[$n]=$USERSPACE_IGNORE
+			[ "$f" = tools/testing/selftests/mdev/Makefile ] && SELFTESTS_PATCH=$n
+		done
+		[ $hit = 1 ] || { log "patches/$p: new-file: $pat matches no file"; bad=1; }
+	done < <(new_files "patches/$p")
+	[ -n "${STEP_FILES[$n]:-}" ] || grep -q '^diff --git ' "patches/$p" ||
+		{ log "patches/$p adds no file and has no diff"; bad=1; }
+done
+for f in "${FILES[@]}"; do
+	[ -n "${OWNER[$f]:-}" ] ||
+		{ log "no patch claims $f (a new-file: line in patches/)"; bad=1; }
 done
 for f in patches/*; do
 	[ "$f" = patches/series ] && continue
 	printf '%s\n' "${SERIES[@]}" | grep -qxF "${f#patches/}" ||
 		{ log "not in patches/series: $f"; bad=1; }
 done
-for n in $(seq 1 $NPATCHES); do
-	[ -n "${STEP_FILES[$n]:-}${STEP_PATCHES[$n]:-}" ] ||
-		{ log "patch $n of the series would be empty"; bad=1; }
-done
-[ $bad = 0 ] || die "fix the table in ${0##*/}"
+[ $bad = 0 ] || die "fix the new-file: lines of patches/"
 
 # 1. The pristine git tree, made once.
 if ! git -C "$P" rev-parse -q --verify refs/tags/pristine >/dev/null 2>&1; then
@@ -201,7 +174,8 @@ selftests_target() {
 
 rm -f "$S"/*.patch "$S"/msg.*
 parent=$("${G[@]}" rev-parse pristine)
-for n in $(seq 1 $NPATCHES); do
+for n in $(seq 1 "$NPATCHES"); do
+	p=${SERIES[n - 1]}
 	while IFS= read -r f; do
 		[ -n "$f" ] || continue
 		mode=100644
@@ -209,27 +183,22 @@ for n in $(seq 1 $NPATCHES); do
 		"${G[@]}" update-index --add --cacheinfo \
 			"$mode,$("${G[@]}" hash-object -w -- "$REPO/$f"),$f"
 	done <<< "${STEP_FILES[$n]:-}"
-	mapfile -t pl < <(printf '%s' "${STEP_PATCHES[$n]:-}")
-	for p in "${pl[@]}"; do
+	if grep -q '^diff --git ' "patches/$p"; then
 		"${G[@]}" apply --cached "$REPO/patches/$p" ||
-			die "patches/$p does not apply in patch $n of the series"
-	done
+			die "patches/$p does not apply"
+	fi
 	[ "$n" = "$SELFTESTS_PATCH" ] && selftests_target
 	maintainers
 
+	# The message: the patch file's subject and body, then the sign-off
+	# as the last trailer (after Fixes:, Cc: and the like).
 	msg=$S/msg.$n
-	mfile=$(ls "$SER/$(printf %02d "$n")"-*.msg 2>/dev/null | head -1 || true)
-	if [ -n "$mfile" ]; then
-		cp "$mfile" "$msg"
-		grep -qxF "$SOB" "$msg" || printf '\n%s\n' "$SOB" >> "$msg"
-	elif [ ${#pl[@]} -eq 1 ]; then
-		subj=$(mailinfo "patches/${pl[0]}" "$msg.body" |
-			sed -n 's/^Subject: //p')
-		{ echo "$subj"; echo; cat "$msg.body"; } > "$msg"
-		rm -f "$msg.body"
-	else
-		die "patch $n of the series needs harness/series/$(printf %02d "$n")-*.msg"
-	fi
+	subj=$(mailinfo "patches/$p" "$msg.body" | sed -n 's/^Subject: //p')
+	[ -n "$subj" ] || die "patches/$p has no Subject:"
+	{ echo "$subj"; echo; cat "$msg.body"; } |
+		git interpret-trailers --if-exists addIfDifferent \
+			--trailer "$SOB" > "$msg"
+	rm -f "$msg.body"
 	tree=$("${G[@]}" write-tree)
 	export GIT_AUTHOR_DATE="@$((date0 + n)) +0000" GIT_COMMITTER_DATE="@$((date0 + n)) +0000"
 	parent=$("${G[@]}" commit-tree "$tree" -p "$parent" -F "$msg")
@@ -241,7 +210,7 @@ rm -f "$S/gen.index"
 
 # 3. format-patch, and the cover letter's text from the template.
 "${G[@]}" format-patch -q --cover-letter -O "$P/scripts/git.orderFile" \
-	-o "$S" pristine..series
+	--base=pristine -o "$S" pristine..series
 cover=$S/0000-cover-letter.patch
 awk -v tmpl="$SER/cover-letter.txt" '
 	BEGIN {
