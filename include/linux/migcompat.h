@@ -236,7 +236,7 @@ const struct migc_param *migc_model_find(const struct migc_model *model,
  * The rest of the engine is for the mdev core (drivers/vfio/mdev/), which
  * drivers reach through <linux/mdev_migration.h>.  It is built into
  * mdev.ko and exported only to KUnit tests (EXPORT_SYMBOL_IF_KUNIT(), a
- * test module needs MODULE_IMPORT_NS(EXPORTED_FOR_KUNIT_TESTING)).
+ * test module needs MODULE_IMPORT_NS("EXPORTED_FOR_KUNIT_TESTING")).
  */
 
 /* Validation of names, values and tables. */

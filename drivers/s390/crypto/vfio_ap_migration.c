@@ -279,7 +279,7 @@ int vfio_ap_mig_host_check(struct ap_matrix_mdev *matrix_mdev,
 	unsigned long apid;
 	int ret;
 
-	src = kzalloc(sizeof(*src), GFP_KERNEL);
+	src = kzalloc_obj(*src);
 	if (!src)
 		return -ENOMEM;
 	ret = vfio_ap_mig_config_from_desc(src_desc, src);
@@ -319,8 +319,8 @@ int vfio_ap_mig_host_type_check(const struct vfio_ap_mig_host_ops *host,
 	struct ap_matrix max;
 	int ret;
 
-	src = kzalloc(sizeof(*src), GFP_KERNEL);
-	dst = kzalloc(sizeof(*dst), GFP_KERNEL);
+	src = kzalloc_obj(*src);
+	dst = kzalloc_obj(*dst);
 	ret = src && dst ? 0 : -ENOMEM;
 	if (!ret)
 		ret = vfio_ap_mig_config_from_desc(src_desc, src);

@@ -1049,4 +1049,4 @@ static struct kunit_suite vfio_ap_mig_glue_test_suite = {
 kunit_test_suites(&vfio_ap_mig_glue_test_suite, &vfio_ap_mig_vfio_test_suite);
 
 /* The engine's functions these tests call are exported to KUnit only. */
-MODULE_IMPORT_NS(EXPORTED_FOR_KUNIT_TESTING);
+MODULE_IMPORT_NS("EXPORTED_FOR_KUNIT_TESTING");

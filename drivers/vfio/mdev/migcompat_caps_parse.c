@@ -368,7 +368,7 @@ int migc_caps_parse(const char *buf, size_t len, struct migc_caps **caps)
 	ret = migc_json_new(buf, len, &j);
 	if (ret)
 		return ret;
-	c = kzalloc(sizeof(*c), GFP_KERNEL);
+	c = kzalloc_obj(*c);
 	ret = c ? migc_caps_doc(j, c) : -ENOMEM;
 	if (!ret)
 		ret = migc_json_end(j);

@@ -81,7 +81,7 @@ int migc_json_new(const char *buf, size_t len, struct migc_json **jp)
 
 	if (!buf || !len || len > MIGC_DOC_MAX)
 		return -EINVAL;
-	j = kvzalloc(sizeof(*j), GFP_KERNEL);
+	j = kvzalloc_obj(*j);
 	if (!j)
 		return -ENOMEM;
 	j->buf = buf;
