@@ -170,6 +170,7 @@ mdev_migration_kunit_mdev(struct kunit *test,
 			  const struct mdev_migration_ops *ops,
 			  const struct migc_caps *caps, const char *name,
 			  void *drvdata);
+void mdev_migration_kunit_remove(struct kunit *test, struct mdev_device *mdev);
 char __user *mdev_migration_kunit_ubuf(struct kunit *test, size_t len);
 struct file *mdev_migration_kunit_set_state(struct kunit *test,
 					    struct vfio_device *vdev,

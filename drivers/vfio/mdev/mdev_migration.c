@@ -143,7 +143,7 @@ static struct migc_desc *mdev_mig_parse_desc(const char *buf, size_t len)
 	struct migc_desc *desc;
 	int ret;
 
-	desc = kvmalloc(sizeof(*desc), GFP_KERNEL);
+	desc = kvmalloc_obj(*desc);
 	if (!desc)
 		return ERR_PTR(-ENOMEM);
 	ret = migc_desc_parse(buf, len, desc);
@@ -188,9 +188,7 @@ ssize_t mdev_migration_type_store(struct mdev_type *mtype, const char *buf,
 
 static struct mdev_migration_values *mdev_mig_alloc_values(void)
 {
-	struct mdev_migration_values *vals;
-
-	return kmalloc(sizeof(*vals), GFP_KERNEL);
+	return kmalloc_obj(struct mdev_migration_values);
 }
 
 /* Let the driver capture its state for the get() calls that follow. */
@@ -323,18 +321,22 @@ static void mdev_mig_not_off(const struct migc_model *model,
 }
 
 /*
- * Rules 1-3 against the current values, then the driver's rule 4. On a
- * refusal, @not_off (if not NULL) lists what mdev_mig_not_off() finds.
+ * Rules 1-3 against the current values, then the driver's rule 4. @not_off
+ * (if not NULL) is always a string: on a refusal as incompatible, what
+ * mdev_mig_not_off() finds, else empty.
  */
-static int mdev_mig_check_device(struct mdev_device *mdev,
-				 const struct migc_desc *src,
-				 struct migc_reason *why, bool from_file,
-				 char *not_off, size_t size)
+VISIBLE_IF_KUNIT int mdev_mig_check_device(struct mdev_device *mdev,
+					   const struct migc_desc *src,
+					   struct migc_reason *why,
+					   bool from_file, char *not_off,
+					   size_t size)
 {
 	struct mdev_migration *mig = mdev->migration;
 	struct mdev_migration_values *vals;
 	int ret;
 
+	if (not_off)
+		not_off[0] = '\0';
 	vals = mdev_mig_alloc_values();
 	if (!vals)
 		return -ENOMEM;
@@ -356,6 +358,7 @@ out:
 	kfree(vals);
 	return ret;
 }
+EXPORT_SYMBOL_IF_KUNIT(mdev_mig_check_device);
 
 /* A device check; see mdev_migration_check() */
 static int mdev_mig_check(struct mdev_device *mdev, const char *buf,
@@ -430,7 +433,7 @@ int mdev_migration_check_predecessor(struct mdev_device *mdev,
 	char not_off[128];
 	int ret;
 
-	src = kvzalloc(sizeof(*src), GFP_KERNEL);
+	src = kvzalloc_obj(*src);
 	if (!src)
 		return -ENOMEM;
 	if (mig->ops->predecessor(mdev, hdr, len, src)) {
@@ -853,7 +856,7 @@ int mdev_migration_init(struct mdev_device *mdev)
 
 	if (!mdev_migration_supported(mtype))
 		return 0;
-	mig = kzalloc(sizeof(*mig), GFP_KERNEL);
+	mig = kzalloc_obj(*mig);
 	if (!mig)
 		return -ENOMEM;
 	mutex_init(&mig->lock);
@@ -948,8 +951,11 @@ void mdev_migration_del_dir(struct mdev_device *mdev)
  * mdev_migration_bind - a driver was bound: its callbacks may be called
  * @mdev: the device
  *
- * A new driver instance starts with fresh parameter values, so the device
- * counts as not yet opened and not migrating.
+ * Called after the driver's probe(), which may already have registered
+ * its VFIO device: an open in between has called mdev_migration_opened(),
+ * and that stays. The device counts as not opened and not migrating from
+ * its creation and again after mdev_migration_unbind(): a new driver
+ * instance starts with fresh parameter values.
  */
 void mdev_migration_bind(struct mdev_device *mdev)
 {
@@ -959,8 +965,6 @@ void mdev_migration_bind(struct mdev_device *mdev)
 		return;
 	mutex_lock(&mig->lock);
 	mig->bound = true;
-	mig->opened = false;
-	mig->frozen = false;
 	mutex_unlock(&mig->lock);
 }
 EXPORT_SYMBOL_IF_KUNIT(mdev_migration_bind);
@@ -969,7 +973,9 @@ EXPORT_SYMBOL_IF_KUNIT(mdev_migration_bind);
  * mdev_migration_unbind - the driver is about to be unbound
  * @mdev: the device
  *
- * Waits for a running callback; later file accesses get -ENODEV.
+ * Waits for a running callback; later file accesses get -ENODEV. The
+ * driver instance ends: a driver bound later starts as never opened and
+ * not migrating.
  */
 void mdev_migration_unbind(struct mdev_device *mdev)
 {
@@ -979,6 +985,8 @@ void mdev_migration_unbind(struct mdev_device *mdev)
 		return;
 	mutex_lock(&mig->lock);
 	mig->bound = false;
+	mig->opened = false;
+	mig->frozen = false;
 	mutex_unlock(&mig->lock);
 }
 EXPORT_SYMBOL_IF_KUNIT(mdev_migration_unbind);

@@ -107,7 +107,7 @@ struct mdev_migration_config *mdev_migration_config_alloc(void)
 {
 	struct mdev_migration_config *cfg;
 
-	cfg = kzalloc(sizeof(*cfg), GFP_KERNEL);
+	cfg = kzalloc_obj(*cfg);
 	if (!cfg)
 		return NULL;
 	mutex_init(&cfg->state_mutex);
@@ -224,11 +224,13 @@ static long mdev_mig_cfg_ioctl(struct file *filp, unsigned int cmd,
 	struct vfio_precopy_info info = {};
 	int ret;
 
-	ret = vfio_check_precopy_ioctl(migf->vdev, cmd, arg, &info);
-	if (ret)
-		return ret;
+	if (cmd != VFIO_MIG_GET_PRECOPY_INFO)
+		return -ENOTTY;
 	mutex_lock(&migf->lock);
+	/* Only a live session may reach its device: the fd can outlive it. */
 	ret = mdev_mig_cfg_file_usable(migf);
+	if (!ret)
+		ret = vfio_check_precopy_ioctl(migf->vdev, cmd, arg, &info);
 	/* valid in the PRE_COPY states only */
 	if (!ret && (migf->resuming || migf->stop_copy))
 		ret = -EINVAL;
@@ -278,7 +280,7 @@ mdev_mig_cfg_file_new(struct vfio_device *vdev, struct mdev_device *mdev,
 	struct file *filp;
 	int ret;
 
-	migf = kzalloc(sizeof(*migf), GFP_KERNEL);
+	migf = kzalloc_obj(*migf);
 	if (!migf)
 		return ERR_PTR(-ENOMEM);
 	mutex_init(&migf->lock);

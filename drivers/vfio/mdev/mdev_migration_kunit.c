@@ -93,6 +93,23 @@ mdev_migration_kunit_mdev(struct kunit *test,
 EXPORT_SYMBOL_IF_KUNIT(mdev_migration_kunit_mdev);
 
 /**
+ * mdev_migration_kunit_remove - end a device of mdev_migration_kunit_mdev()
+ *	before its test ends
+ * @test: the test
+ * @mdev: the device
+ *
+ * Does now what the end of the test would: the device is reset, as its
+ * driver's close_device() does, unbound and its migration state freed, as
+ * a removal does. Its memory stays until the test ends, so that a test
+ * can show what a data fd it still holds does then.
+ */
+void mdev_migration_kunit_remove(struct kunit *test, struct mdev_device *mdev)
+{
+	kunit_release_action(test, mdev_mig_kunit_dev_release, mdev);
+}
+EXPORT_SYMBOL_IF_KUNIT(mdev_migration_kunit_remove);
+
+/**
  * mdev_migration_kunit_ubuf - user memory, as a VMM reads a data fd into
  * @test: the test; the memory is unmapped when it ends
  * @len: its size
@@ -183,6 +200,6 @@ long mdev_migration_kunit_precopy(struct kunit *test, struct file *filp,
 }
 EXPORT_SYMBOL_IF_KUNIT(mdev_migration_kunit_precopy);
 
-MODULE_IMPORT_NS(EXPORTED_FOR_KUNIT_TESTING);
+MODULE_IMPORT_NS("EXPORTED_FOR_KUNIT_TESTING");
 MODULE_DESCRIPTION("KUnit helpers for the migration tests of mdev drivers");
 MODULE_LICENSE("GPL");

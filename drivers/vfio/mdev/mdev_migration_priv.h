@@ -11,6 +11,15 @@
 
 struct mdev_device;
 struct mdev_migration_config;
+struct migc_desc;
+struct migc_reason;
+
+/* mdev_migration.c: the device check behind every caller (KUnit only) */
+#if IS_ENABLED(CONFIG_KUNIT)
+int mdev_mig_check_device(struct mdev_device *mdev,
+			  const struct migc_desc *src, struct migc_reason *why,
+			  bool from_file, char *not_off, size_t size);
+#endif
 
 /* mdev_migration_stream.c: a stream of the model's predecessor */
 size_t mdev_migration_predecessor_len(struct mdev_device *mdev);

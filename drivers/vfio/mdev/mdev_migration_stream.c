@@ -158,7 +158,8 @@ static int mdev_mig_stream_in_step(struct mdev_device *mdev,
  *
  * Return: bytes consumed (0 once the description was accepted), or
  * -EPROTO if the stream has no acceptable description or the device
- * cannot accept it, -EFAULT, -ENOMEM.
+ * cannot accept it, -EFAULT (only if no byte was consumed: a fault after
+ * some bytes returns their count), -ENOMEM.
  */
 ssize_t mdev_migration_stream_in_write(struct mdev_device *mdev,
 				       struct mdev_migration_stream_in *in,
@@ -177,8 +178,9 @@ ssize_t mdev_migration_stream_in_write(struct mdev_device *mdev,
 	while (done < len && !mdev_migration_stream_in_done(in)) {
 		size_t n = min(mdev_mig_stream_in_want(in), len - done);
 
+		/* Bytes taken before stay taken: report them, a short write. */
 		if (copy_from_user(in->buf + in->have, ubuf + done, n))
-			return -EFAULT;
+			return done ? done : -EFAULT;
 		in->have += n;
 		done += n;
 		ret = mdev_mig_stream_in_step(mdev, in);

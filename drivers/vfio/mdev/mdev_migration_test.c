@@ -20,9 +20,10 @@
 #include <linux/vfio.h>
 #include <asm/byteorder.h>
 
+#include "mdev_migration_priv.h"
 #include "mdev_private.h"
 
-MODULE_IMPORT_NS(EXPORTED_FOR_KUNIT_TESTING);
+MODULE_IMPORT_NS("EXPORTED_FOR_KUNIT_TESTING");
 
 enum { FAKE_PORTS, FAKE_TURBO, FAKE_SERIAL, FAKE_NR_PARAMS };
 
@@ -329,6 +330,28 @@ static void mdev_mig_test_unbound(struct kunit *test)
 	fake_done(test, f);
 }
 
+/*
+ * An open between the driver's probe(), which registered its VFIO device,
+ * and the bind that follows it counts: create parameters stay fixed.
+ */
+static void mdev_mig_test_open_during_bind(struct kunit *test)
+{
+	struct mdev_mig_fake *f = fake_new(test);
+
+	mdev_migration_unbind(f->mdev);		/* as before probe() returned */
+	mdev_migration_opened(f->mdev);
+	mdev_migration_bind(f->mdev);
+	KUNIT_EXPECT_EQ(test, fake_write(f, FAKE_PORTS, "3"), -EBUSY);
+	KUNIT_EXPECT_STREQ(test, fake_read(test, f, FAKE_PORTS), "2\n");
+	KUNIT_EXPECT_EQ(test, f->sets, 0);
+	/* A driver bound again after an unbind starts afresh. */
+	mdev_migration_unbind(f->mdev);
+	mdev_migration_bind(f->mdev);
+	KUNIT_EXPECT_EQ(test, fake_write(f, FAKE_PORTS, "3"), 1);
+	KUNIT_EXPECT_STREQ(test, fake_read(test, f, FAKE_PORTS), "3\n");
+	fake_done(test, f);
+}
+
 /* A description is one snapshot: one snapshot() and then every get(). */
 static void mdev_mig_test_snapshot(struct kunit *test)
 {
@@ -499,6 +522,46 @@ static void mdev_mig_test_stream_refusal(struct kunit *test)
 	fake_done(test, dst);
 }
 
+/*
+ * A write whose bytes fault after some were taken reports those bytes (a
+ * short write), and the stream goes on from there.
+ */
+static void mdev_mig_test_stream_fault(struct kunit *test)
+{
+	struct mdev_mig_fake *src = fake_new(test), *dst = fake_new(test);
+	struct mdev_migration_stream_in in = {};
+	const size_t magic = sizeof(__le32);
+	struct fake_stream s;
+	u8 m[sizeof(__le32)];
+	unsigned long addr;
+	char __user *edge;
+	ssize_t n;
+
+	fake_stream_of(test, src, &s, 0);
+	/* Two pages, the second unmapped again: the magic ends the first. */
+	addr = kunit_vm_mmap(test, NULL, 0, 2 * PAGE_SIZE,
+			     PROT_READ | PROT_WRITE, MAP_ANONYMOUS | MAP_PRIVATE,
+			     0);
+	KUNIT_ASSERT_FALSE(test, IS_ERR_VALUE(addr));
+	KUNIT_ASSERT_EQ(test, vm_munmap(addr + PAGE_SIZE, PAGE_SIZE), 0);
+	edge = (char __user *)addr + PAGE_SIZE - magic;
+	KUNIT_ASSERT_EQ(test, copy_from_user(m, s.ubuf, magic), 0);
+	KUNIT_ASSERT_EQ(test, copy_to_user(edge, m, magic), 0);
+
+	n = mdev_migration_stream_in_write(dst->mdev, &in, edge, s.len);
+	KUNIT_EXPECT_EQ(test, n, magic);
+	/* Nothing taken: a plain fault. */
+	n = mdev_migration_stream_in_write(dst->mdev, &in, edge + magic, 8);
+	KUNIT_EXPECT_EQ(test, n, -EFAULT);
+	n = mdev_migration_stream_in_write(dst->mdev, &in, s.ubuf + magic,
+					   s.len - magic);
+	KUNIT_EXPECT_EQ(test, n, s.len - magic);
+	KUNIT_EXPECT_TRUE(test, mdev_migration_stream_in_done(&in));
+	mdev_migration_stream_in_free(&in);
+	fake_done(test, src);
+	fake_done(test, dst);
+}
+
 struct fake_hdr {
 	__le32 magic;
 	__le16 version;
@@ -605,6 +668,49 @@ static int fake_feed_old(struct kunit *test, struct mdev_mig_fake *dst,
 	return n < 0 ? n : 0;
 }
 
+/*
+ * The device check names what is not at its off value only when that is
+ * the refusal; after any other outcome the list is empty, not stale.
+ */
+static void mdev_mig_test_not_off(struct kunit *test)
+{
+	static const char wrong_type[] =
+		"{\"model\": \"kunit.example/fake\", \"params\": "
+		"{\"ports\": \"2\", \"serial\": \"sn-1\"}}";
+	static const char no_turbo[] =
+		"{\"model\": \"kunit.example/fake\", \"params\": "
+		"{\"ports\": 2, \"serial\": \"sn-1\"}}";
+	struct mdev_mig_fake *f = fake_new(test);
+	struct migc_reason why = {};
+	struct migc_desc *src;
+	char not_off[64];
+
+	src = kunit_kzalloc(test, sizeof(*src), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, src);
+	KUNIT_ASSERT_EQ(test, migc_desc_parse(wrong_type, strlen(wrong_type),
+					      src), 0);
+	strscpy(not_off, "stale");
+	KUNIT_EXPECT_EQ(test, mdev_mig_check_device(f->mdev, src, &why, false,
+						    not_off, sizeof(not_off)),
+			-EINVAL);
+	KUNIT_EXPECT_STREQ(test, not_off, "");
+
+	KUNIT_ASSERT_EQ(test, migc_desc_parse(no_turbo, strlen(no_turbo), src),
+			0);
+	strscpy(not_off, "stale");
+	KUNIT_EXPECT_EQ(test, mdev_mig_check_device(f->mdev, src, &why, false,
+						    not_off, sizeof(not_off)),
+			-EPROTO);
+	KUNIT_EXPECT_STREQ(test, not_off, "turbo");
+	KUNIT_ASSERT_EQ(test, fake_write(f, FAKE_TURBO, "false"), 5);
+	strscpy(not_off, "stale");
+	KUNIT_EXPECT_EQ(test, mdev_mig_check_device(f->mdev, src, &why, false,
+						    not_off, sizeof(not_off)),
+			0);
+	KUNIT_EXPECT_STREQ(test, not_off, "");
+	fake_done(test, f);
+}
+
 /* A stream without the magic, from the model's predecessor. */
 static void mdev_mig_test_predecessor(struct kunit *test)
 {
@@ -672,6 +778,36 @@ static ssize_t cfg_write(struct file *filp, const char __user *ubuf,
 			 size_t len)
 {
 	return filp->f_op->write(filp, ubuf, len, NULL);
+}
+
+/*
+ * A VMM may hold a data fd after its device was closed and removed: every
+ * use then answers ENODEV and touches nothing of the device, and closing
+ * it last frees the session alone.
+ */
+static void mdev_mig_test_config_fd_outlives(struct kunit *test)
+{
+	struct mdev_mig_fake *src = fake_new(test), *dst = fake_new(test);
+	struct vfio_device *vs = fake_vdev(test, src), *vd = fake_vdev(test, dst);
+	char __user *ubuf = mdev_migration_kunit_ubuf(test, PAGE_SIZE);
+	struct file *sf, *df;
+
+	sf = cfg_set(test, vs, VFIO_DEVICE_STATE_PRE_COPY);
+	KUNIT_ASSERT_FALSE(test, IS_ERR_OR_NULL(sf));
+	KUNIT_ASSERT_EQ(test, cfg_read(sf, ubuf, 4), 4);
+	df = cfg_set(test, vd, VFIO_DEVICE_STATE_RESUMING);
+	KUNIT_ASSERT_FALSE(test, IS_ERR_OR_NULL(df));
+	KUNIT_ASSERT_EQ(test, cfg_write(df, ubuf, 4), 4);
+
+	mdev_migration_kunit_remove(test, src->mdev);
+	mdev_migration_kunit_remove(test, dst->mdev);
+	KUNIT_EXPECT_EQ(test, cfg_read(sf, ubuf, PAGE_SIZE), -ENODEV);
+	KUNIT_EXPECT_EQ(test, mdev_migration_kunit_precopy(test, sf, ubuf),
+			-ENODEV);
+	KUNIT_EXPECT_EQ(test, cfg_write(df, ubuf + 4, 8), -ENODEV);
+	/* The fds are closed when the test ends, after their devices. */
+	fake_done(test, src);
+	fake_done(test, dst);
 }
 
 /* PRE_COPY, then STOP_COPY on the same fd, into a destination. */
@@ -778,13 +914,17 @@ static struct kunit_case mdev_migration_test_cases[] = {
 	KUNIT_CASE(mdev_mig_test_readonly_param),
 	KUNIT_CASE(mdev_mig_test_bad_values),
 	KUNIT_CASE(mdev_mig_test_unbound),
+	KUNIT_CASE(mdev_mig_test_open_during_bind),
 	KUNIT_CASE(mdev_mig_test_snapshot),
 	KUNIT_CASE(mdev_mig_test_check),
 	KUNIT_CASE(mdev_mig_test_stream_splits),
 	KUNIT_CASE(mdev_mig_test_stream_refusal),
+	KUNIT_CASE(mdev_mig_test_stream_fault),
 	KUNIT_CASE(mdev_mig_test_stream_headers),
+	KUNIT_CASE(mdev_mig_test_not_off),
 	KUNIT_CASE(mdev_mig_test_predecessor),
 	KUNIT_CASE(mdev_mig_test_config_migrate),
+	KUNIT_CASE(mdev_mig_test_config_fd_outlives),
 	KUNIT_CASE(mdev_mig_test_config_refusal),
 	{}
 };
