@@ -85,6 +85,18 @@ mdev_create() {
 	echo "$u"
 }
 
+# wait_until SECONDS COMMAND...: poll COMMAND every 0.1 s until it
+# succeeds (status 0) or SECONDS pass (status 1). A bound, not a delay.
+wait_until() {
+	local i n=$(($1 * 10))
+	shift
+	for ((i = 0; i < n; i++)); do
+		"$@" && return 0
+		sleep 0.1
+	done
+	"$@"
+}
+
 # mdev_remove UUID
 mdev_remove() {
 	echo 1 > "$MDEV_DEVICES/$1/remove"

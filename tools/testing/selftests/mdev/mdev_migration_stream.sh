@@ -16,7 +16,7 @@ if [ ! -e "$(mdev_type_dir mtty 2)/migration_info.json" ]; then
 	ktap_skip_all "mtty without migration_info.json"
 	exit "$KSFT_SKIP"
 fi
-ktap_set_plan 40
+ktap_set_plan 48
 
 MIG=$DIR/mig_client
 TMP=$(mktemp -d)
@@ -80,6 +80,16 @@ mig_run "a bit-flipped description is refused" 2 migrate --load "$TMP/flip" "$D"
 mig_run "a stream with a foreign magic is refused" 2 migrate --load "$TMP/foreign" "$D"
 head -c 300 /dev/urandom > "$TMP/random"
 mig_run "random bytes are refused" 2 migrate --load "$TMP/random" "$D"
+# The description and a bad tail in one write(): the write takes the
+# description's bytes alone (a short write), the tail then fails alone.
+{ cat "$TMP/good"; head -c 64 /dev/zero; } > "$TMP/long"
+dlen=$((12 + $(od -An -tu4 -j8 -N4 "$TMP/good")))
+mig_run "a description and a bad tail in one write: refused" 3 migrate \
+	-c 4096 --load "$TMP/long" "$D"
+has "... the write takes the description alone (a short write)" \
+	"dst: short write: $dlen of $((size + 64)) bytes"
+has "... the tail is refused by the next write" \
+	"dst: $dlen bytes of the stream accepted"
 mig_run "the same destination then takes the good stream" 0 migrate \
 	--load "$TMP/good" --peek 0:7:1 "$D"
 has "... and its state" "peek 0:7: 66"
@@ -108,15 +118,25 @@ done
 expect_write "config-state is writable again once RUNNING" "$P/config-state" \
 	false OK
 
-# 7. Removal while the device migrates: the files go at once, the removal
+# 7. Closing a device in RESUMING returns it to RUNNING: the next user
+# starts as after a reset (an mtty that kept RESUMING let that user's
+# RESUMING -> STOP load from the session the close had ended).
+mig_run "hold a device in RESUMING" 0 hold "$D" RESUMING -- true
+has "... it reached RESUMING" "dev: STOP -> RESUMING$"
+mig_run "a device closed in RESUMING" 0 state "$D"
+has "... is RUNNING again" "dev: state RUNNING"
+
+# 8. Removal while the device migrates: the files go at once, the removal
 # completes once the user closed the device, which moves it back to
-# RUNNING (and so unfreezes it) after the files are gone.
+# RUNNING (and so unfreezes it) after the files are gone. Each step waits
+# for the state it expects (at most 10 s), not for a fixed time.
 "$MIG" hold "$S" STOP_COPY -- \
-	"(echo 1 > $MDEV_DEVICES/$S/remove &); sleep 1; test ! -e $P" \
-	> /dev/null 2>&1
+	"(echo 1 > $MDEV_DEVICES/$S/remove &); for i in \$(seq 100); do
+		[ -e $P ] || exit 0; sleep 0.1; done; exit 1" > /dev/null 2>&1
 rc=$?
-sleep 1
-check "removing a migrating device: files gone at once, device after close" \
-	test $rc -eq 0 -a ! -e "$MDEV_DEVICES/$S"
+check "removing a migrating device: its files go while it is open" \
+	test $rc -eq 0
+check "... the device goes once it is closed" \
+	wait_until 10 test ! -e "$MDEV_DEVICES/$S"
 
 ktap_finished

@@ -16,7 +16,7 @@ if [ ! -e "$T2/migration_info.json" ]; then
 	ktap_skip_all "mtty without migration_info.json"
 	exit "$KSFT_SKIP"
 fi
-ktap_set_plan 45
+ktap_set_plan 48
 
 M='"kernel.org/samples/mtty"'
 caps() {
@@ -132,6 +132,18 @@ expect_write "device: other model: EPROTO" "$D/migration_info.json" \
 TURBO='"turbo": true'
 expect_write "type: unknown parameter: EPROTO" "$T2/migration_info.json" \
 	"{\"model\": $M, \"params\": {\"nr-ports\": 2, \"config-state\": true, $TURBO}}" EPROTO
+# Rule 3 on the type side: nr-ports has no off_value, so a description
+# that leaves it out fits no type, while one that lists it does.
+kmsg_mark
+expect_write "type: nr-ports (no off_value) left out: EPROTO" \
+	"$T2/migration_info.json" \
+	"{\"model\": $M, \"params\": {\"config-state\": true}}" EPROTO
+check "... logged as rule 3 for nr-ports" \
+	grep -q "mtty-2: migration check failed: rule 3.*'nr-ports'" \
+	<(kmsg_since_mark)
+expect_write "type: the same with nr-ports 2: accepted" \
+	"$T2/migration_info.json" \
+	"{\"model\": $M, \"params\": {\"nr-ports\": 2, \"config-state\": true}}" OK
 
 # runtime parameters while frozen (the device out of RUNNING): the current
 # value succeeds, another one is EBUSY.
