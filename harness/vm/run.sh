@@ -107,18 +107,20 @@ if [ -n "$SHARE" ]; then
 	SHARE_CMDLINE=" vm.share=1"
 fi
 
-# The command's output streams live; kernel messages are checked below.
+# The command's output streams live, what it prints of the kernel log
+# (dmesg) included; the kernel itself prints only emergencies to the
+# console (loglevel=1), and its whole log is checked below.
 set +e
 timeout --foreground "$TIMEOUT" qemu-system-x86_64 \
 	-machine q35 -cpu max,la57=off -smp 2 -m 2G -nographic -no-reboot \
 	-kernel "$KERNEL" -initrd "$INITRD" \
-	-append "console=ttyS0 loglevel=4 panic=-1 vm.guest=$REPO/harness/vm/guest.sh$SHARE_CMDLINE" \
+	-append "console=ttyS0 loglevel=1 panic=-1 vm.guest=$REPO/harness/vm/guest.sh$SHARE_CMDLINE" \
 	-virtfs local,path=/,mount_tag=hostroot,readonly=on,security_model=none,multidevs=remap \
 	-virtfs "local,path=$RUN,mount_tag=vmout,security_model=none" \
 	"${SHARE_ARGS[@]}" \
 	-nic none < /dev/null 2>&1 | tee "$RUN/console" |
 	sed -u -e 's/\r$//' -e 's/\x1bc//g' -e 's/\x1b\[[0-9;?]*[A-Za-z]//g' \
-	    -e '/^\[ *[0-9.]*\]/d' -e '/^guest: done/d' \
+	    -e '/^guest: done/d' \
 	    -e '/SeaBIOS\|^Booting from ROM\|^Probing EDD/d'
 rc=${PIPESTATUS[0]}
 set -e
