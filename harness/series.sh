@@ -365,3 +365,51 @@ fi
 [ $fail = 0 ] || die "the series does not verify"
 log "the series applies with git am and builds at every step"
 "${G[@]}" diff --shortstat pristine series
+
+# 5. The newest linux-source-7.* Debian carries (from the Debian 13
+# chroot's lists: trixie-backports): the series must apply there with git
+# am, and its final state build for x86 and s390, as a maintainer would
+# try it on mainline.
+NEWEST=$(chroot "$TRIXIE" apt-cache search --names-only '^linux-source-7\.[0-9]+$' |
+	awk '{ print $1 }' | sort -V | tail -n 1)
+NEWEST_V=$(chroot "$TRIXIE" apt-cache policy "$NEWEST" |
+	awk '/Candidate:/ { print $2 }')
+N=$S/newest
+if [ "$(cat "$N/.version" 2>/dev/null)" != "$NEWEST $NEWEST_V" ]; then
+	log "fetching $NEWEST $NEWEST_V"
+	rm -rf "$N" "$TRIXIE/root/mdev-newest"
+	mkdir -p "$N/tree" "$TRIXIE/root/mdev-newest"
+	chroot "$TRIXIE" sh -c "cd /root/mdev-newest &&
+		apt-get download -qq $NEWEST=$NEWEST_V" 2>/dev/null
+	dpkg-deb --fsys-tarfile "$TRIXIE"/root/mdev-newest/*.deb |
+		tar -xO --wildcards './usr/src/linux-source-*.tar.xz' |
+		tar -xJ -C "$N/tree" --strip-components=1
+	rm -rf "$TRIXIE/root/mdev-newest"
+	git -C "$N/tree" init -q -b upstream
+	git -C "$N/tree" add -f -A .
+	git -C "$N/tree" -c user.name=newest -c user.email=newest@localhost \
+		commit -q -m "$NEWEST $NEWEST_V"
+	git -C "$N/tree" tag base
+	echo "$NEWEST $NEWEST_V" > "$N/.version"
+fi
+NG=(git -C "$N/tree")
+"${NG[@]}" checkout -q -f -B series-am base
+"${NG[@]}" clean -q -f -d -x
+for patch in "$S"/0*.patch; do
+	[ "$patch" = "$cover" ] && continue
+	"${NG[@]}" -c user.name=series -c user.email=series@localhost \
+		am -q "$patch" >> "$N/am.log" 2>&1 || {
+		"${NG[@]}" am --abort
+		die "$NEWEST $NEWEST_V: $(basename "$patch") does not apply"
+	}
+done
+P=$N/tree X86=$N/build-x86 S390=$N/build-s390 BLOG=$N/build.log
+mkdir -p "$X86" "$S390"
+: > "$BLOG"
+MK86=(make -s -C "$P" O="$X86" -j"$JOBS")
+MK390=(make -s -C "$P" O="$S390" ARCH=s390 CROSS_COMPILE=s390x-linux-gnu- -j"$JOBS")
+build_x86 && build_s390 || die "$NEWEST $NEWEST_V: the series does not build"
+if grep -E '(warning|error):' "$BLOG" >&2; then
+	die "$NEWEST $NEWEST_V: build warnings, see $BLOG"
+fi
+log "$NEWEST $NEWEST_V: the series applies with git am and builds (x86, s390)"
