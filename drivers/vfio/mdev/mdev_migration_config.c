@@ -28,8 +28,10 @@
  * - the core's per-device migration lock (see mdev_migration.c), taken by
  *   mdev_migration_freeze(), the description and the device check;
  * - the driver's own locks, taken by its migration callbacks;
- * - &mdev_migration_config.fail_lock, a spinlock, innermost: @migrating
- *   and @err, so that mdev_migration_config_fail() takes no other lock.
+ * - &mdev_migration_config.fail_lock, a spinlock, innermost, always taken
+ *   with interrupts disabled: @migrating and @err, so that
+ *   mdev_migration_config_fail() takes no other lock and may be called
+ *   from any context.
  *
  * A data fd may outlive its session: the device holds a reference to the
  * file while the session lasts; ending the session disables the file
@@ -147,9 +149,9 @@ static int mdev_mig_cfg_failed(struct mdev_migration_config *cfg)
 {
 	int err;
 
-	spin_lock(&cfg->fail_lock);
+	spin_lock_irq(&cfg->fail_lock);
 	err = cfg->err;
-	spin_unlock(&cfg->fail_lock);
+	spin_unlock_irq(&cfg->fail_lock);
 	return err;
 }
 
@@ -350,10 +352,10 @@ static void mdev_mig_cfg_settle(struct mdev_device *mdev,
 		return;
 	cfg->frozen = !running;
 	mdev_migration_freeze(mdev, cfg->frozen);
-	spin_lock(&cfg->fail_lock);
+	spin_lock_irq(&cfg->fail_lock);
 	cfg->migrating = !running;
 	cfg->err = 0;
-	spin_unlock(&cfg->fail_lock);
+	spin_unlock_irq(&cfg->fail_lock);
 }
 
 /* STOP -> STOP_COPY, RUNNING -> PRE_COPY, RUNNING_P2P -> PRE_COPY_P2P */
@@ -613,22 +615,24 @@ EXPORT_SYMBOL_GPL(mdev_migration_config_unhold);
  * vfio_ap: a queue of the configuration left the host). Until the device
  * is back in RUNNING, read() and write() on its data fd return @err, and
  * so does every state change other than to RUNNING. A no-op while the
- * device is RUNNING. Takes only a spinlock: callable from any context,
- * with or without the driver's locks or the migration state lock held.
+ * device is RUNNING. Takes only a spinlock, with interrupts disabled:
+ * callable from any context, interrupt handlers included, with or without
+ * the driver's locks or the migration state lock held.
  */
 void mdev_migration_config_fail(struct mdev_device *mdev, int err)
 {
 	struct mdev_migration_config *cfg = mdev_migration_config_of(mdev);
 	bool failed = false;
+	unsigned long flags;
 
 	if (!cfg || WARN_ON_ONCE(err >= 0))
 		return;
-	spin_lock(&cfg->fail_lock);
+	spin_lock_irqsave(&cfg->fail_lock, flags);
 	if (cfg->migrating && !cfg->err) {
 		cfg->err = err;
 		failed = true;
 	}
-	spin_unlock(&cfg->fail_lock);
+	spin_unlock_irqrestore(&cfg->fail_lock, flags);
 	if (failed)
 		dev_notice_ratelimited(mdev_dev(mdev),
 				       "migration failed: the configuration changed (%d)\n",

@@ -8,6 +8,7 @@
  * migration driven through its ops as a VMM does.
  */
 
+#include <kunit/run-in-irq-context.h>
 #include <kunit/test.h>
 #include <kunit/visibility.h>
 #include <linux/file.h>
@@ -810,6 +811,40 @@ static void mdev_mig_test_config_fd_outlives(struct kunit *test)
 	fake_done(test, dst);
 }
 
+static bool cfg_fail_any_context(void *data)
+{
+	mdev_migration_config_fail(data, -ENODEV);
+	return true;
+}
+
+/*
+ * mdev_migration_config_fail() from task, softirq and hardirq context at
+ * once, while state changes take the same lock (lockdep, on the debug
+ * kernel, reports a lock taken with interrupts both on and off).
+ */
+static void mdev_mig_test_config_fail_any_context(struct kunit *test)
+{
+	struct mdev_mig_fake *src = fake_new(test);
+	struct vfio_device *vs = fake_vdev(test, src);
+	char __user *ubuf = mdev_migration_kunit_ubuf(test, PAGE_SIZE);
+	struct file *sf;
+
+	sf = cfg_set(test, vs, VFIO_DEVICE_STATE_PRE_COPY);
+	KUNIT_ASSERT_FALSE(test, IS_ERR_OR_NULL(sf));
+	kunit_run_irq_test(test, cfg_fail_any_context, 1000, src->mdev);
+	KUNIT_EXPECT_EQ(test, cfg_read(sf, ubuf, PAGE_SIZE), -ENODEV);
+	KUNIT_EXPECT_TRUE(test, IS_ERR(cfg_set(test, vs,
+					       VFIO_DEVICE_STATE_STOP_COPY)));
+	KUNIT_EXPECT_NULL(test, cfg_set(test, vs, VFIO_DEVICE_STATE_RUNNING));
+	/* RUNNING again: a failure is a no-op, the next migration works. */
+	kunit_run_irq_test(test, cfg_fail_any_context, 100, src->mdev);
+	sf = cfg_set(test, vs, VFIO_DEVICE_STATE_PRE_COPY);
+	KUNIT_ASSERT_FALSE(test, IS_ERR_OR_NULL(sf));
+	KUNIT_EXPECT_GT(test, cfg_read(sf, ubuf, PAGE_SIZE), 0);
+	KUNIT_EXPECT_NULL(test, cfg_set(test, vs, VFIO_DEVICE_STATE_RUNNING));
+	fake_done(test, src);
+}
+
 /* PRE_COPY, then STOP_COPY on the same fd, into a destination. */
 static void mdev_mig_test_config_migrate(struct kunit *test)
 {
@@ -925,6 +960,7 @@ static struct kunit_case mdev_migration_test_cases[] = {
 	KUNIT_CASE(mdev_mig_test_predecessor),
 	KUNIT_CASE(mdev_mig_test_config_migrate),
 	KUNIT_CASE(mdev_mig_test_config_fd_outlives),
+	KUNIT_CASE(mdev_mig_test_config_fail_any_context),
 	KUNIT_CASE(mdev_mig_test_config_refusal),
 	{}
 };
