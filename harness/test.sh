@@ -42,8 +42,11 @@ run_stage() {
 		return $rc
 		;;
 	debug)
+		# One boot runs the KUnit suites and every kselftest: about
+		# 20 minutes on Linux 7.2 with KASAN and lockdep under TCG, so
+		# the guard against a hang is 40.
 		"$REPO/harness/build-debug.sh" &&
-		"$REPO/harness/vm/run.sh" -k debug -- \
+		"$REPO/harness/vm/run.sh" -k debug -t 2400 -- \
 			"harness/vm/kunit.sh $KUNIT_MODULES;" \
 			"MDEV_QEMU_SCENARIOS='$DEBUG_QEMU_SCENARIOS' $KSFT"
 		;;
