@@ -60,7 +60,8 @@ struct mdev_migration_attr {
  * @kobj: the migration/ folder, while the device is in sysfs
  * @params: the migration/params/ group
  * @attrs: one attribute per parameter of @model
- * @config: the state of the config-only migration (mdev_migration_config.c)
+ * @config: the state of the config-only migration (mdev_migration_config.c),
+ *	made on first use; set once, then constant until freed
  */
 struct mdev_migration {
 	struct mutex lock;	/* see the locking note at the top */
@@ -564,11 +565,46 @@ EXPORT_SYMBOL_GPL(mdev_migration_model);
  * mdev_migration_config_of - the config-only migration state of a device
  * @mdev: the device
  *
- * Return: the state, or NULL if the device does not support migration.
+ * Does not sleep.
+ *
+ * Return: the state, or NULL if the device does not support migration or
+ * its driver has not used the config-only migration yet.
  */
 struct mdev_migration_config *mdev_migration_config_of(struct mdev_device *mdev)
 {
-	return mdev->migration ? mdev->migration->config : NULL;
+	/* Pairs with the cmpxchg() in mdev_migration_config_get(). */
+	return mdev->migration ? smp_load_acquire(&mdev->migration->config) :
+				 NULL;
+}
+EXPORT_SYMBOL_IF_KUNIT(mdev_migration_config_of);
+
+/**
+ * mdev_migration_config_get - the config-only migration state, made on
+ *	first use
+ * @mdev: the device
+ *
+ * Only the devices whose driver uses the config-only migration get its
+ * state: its ops and hold() make it on their first call. May sleep.
+ *
+ * Return: the state, NULL if the device does not support migration, or
+ * ERR_PTR(-ENOMEM).
+ */
+struct mdev_migration_config *mdev_migration_config_get(struct mdev_device *mdev)
+{
+	struct mdev_migration_config *cfg, *old;
+
+	cfg = mdev_migration_config_of(mdev);
+	if (cfg || !mdev->migration)
+		return cfg;
+	cfg = mdev_migration_config_alloc();
+	if (!cfg)
+		return ERR_PTR(-ENOMEM);
+	old = cmpxchg(&mdev->migration->config, NULL, cfg);
+	if (old) {
+		mdev_migration_config_free(cfg);
+		cfg = old;
+	}
+	return cfg;
 }
 
 /* <device>/migration_info.json: an attribute group of every mdev device */
@@ -863,14 +899,6 @@ int mdev_migration_init(struct mdev_device *mdev)
 	mig->model = &mtype->migration_caps->models[0];
 	mig->ops = mtype->parent->mdev_driver->migration;
 	ret = mdev_mig_init_params(mdev, mig);
-	if (!ret) {
-		mig->config = mdev_migration_config_alloc();
-		if (!mig->config) {
-			kfree(mig->params.attrs);
-			kfree(mig->attrs);
-			ret = -ENOMEM;
-		}
-	}
 	if (ret) {
 		mutex_destroy(&mig->lock);
 		kfree(mig);

@@ -21,15 +21,18 @@
  * - &mdev_migration_config.state_mutex, the migration state lock: protects
  *   @state, @frozen, @saving and @resuming. Held across every state change
  *   (so the description a source sends is produced with it held), by
- *   mdev_migration_config_hold() until _unhold() and by _reset().
+ *   _reset(), and briefly by mdev_migration_config_hold(), which counts a
+ *   change in @holders while the device is RUNNING; leaving RUNNING waits,
+ *   with the lock held, for @holders to drop to 0, so no hold holds a
+ *   lock across the driver's change.
  * - &mdev_mig_cfg_file.lock: one data fd's buffers, position and
  *   @disabled; taken by the fd's read(), write() and ioctl(), and with the
  *   state lock held by a state change that ends or changes its session.
  * - the core's per-device migration lock (see mdev_migration.c), taken by
  *   mdev_migration_freeze(), the description and the device check;
  * - the driver's own locks, taken by its migration callbacks;
- * - &mdev_migration_config.fail_lock, a spinlock, innermost, always taken
- *   with interrupts disabled: @migrating and @err, so that
+ * - &mdev_migration_config.fail_lock, a raw spinlock, innermost, always
+ *   taken with interrupts disabled: @migrating and @err, so that
  *   mdev_migration_config_fail() takes no other lock and may be called
  *   from any context.
  *
@@ -85,7 +88,9 @@ struct mdev_mig_cfg_file {
 /**
  * struct mdev_migration_config - config-only migration state of a device
  * @state_mutex: the migration state lock; protects @state, @frozen,
- *	@saving and @resuming
+ *	@saving and @resuming, and a new hold's check of @state
+ * @holders: configuration changes in progress (mdev_migration_config_hold())
+ * @holders_wq: where leaving RUNNING waits for @holders to drop to 0
  * @state: the VFIO migration state
  * @frozen: mdev_migration_freeze() was called for this migration
  * @saving: the source's session, holding a reference to its file
@@ -96,11 +101,13 @@ struct mdev_mig_cfg_file {
  */
 struct mdev_migration_config {
 	struct mutex state_mutex;	/* see above */
+	atomic_t holders;
+	wait_queue_head_t holders_wq;
 	enum vfio_device_mig_state state;
 	bool frozen;
 	struct mdev_mig_cfg_file *saving;
 	struct mdev_mig_cfg_file *resuming;
-	spinlock_t fail_lock;	/* see above */
+	raw_spinlock_t fail_lock;	/* see above */
 	bool migrating;
 	int err;
 };
@@ -113,7 +120,8 @@ struct mdev_migration_config *mdev_migration_config_alloc(void)
 	if (!cfg)
 		return NULL;
 	mutex_init(&cfg->state_mutex);
-	spin_lock_init(&cfg->fail_lock);
+	init_waitqueue_head(&cfg->holders_wq);
+	raw_spin_lock_init(&cfg->fail_lock);
 	cfg->state = VFIO_DEVICE_STATE_RUNNING;
 	return cfg;
 }
@@ -139,9 +147,10 @@ static struct mdev_device *mdev_mig_cfg_mdev(struct vfio_device *vdev)
 	return to_mdev_device(vdev->dev);
 }
 
+/* The state, made on first use: NULL if the device cannot migrate. */
 static struct mdev_migration_config *mdev_mig_cfg_of_vdev(struct vfio_device *vdev)
 {
-	return mdev_migration_config_of(mdev_mig_cfg_mdev(vdev));
+	return mdev_migration_config_get(mdev_mig_cfg_mdev(vdev));
 }
 
 /* The error of mdev_migration_config_fail() for this migration, or 0. */
@@ -149,9 +158,9 @@ static int mdev_mig_cfg_failed(struct mdev_migration_config *cfg)
 {
 	int err;
 
-	spin_lock_irq(&cfg->fail_lock);
+	raw_spin_lock_irq(&cfg->fail_lock);
 	err = cfg->err;
-	spin_unlock_irq(&cfg->fail_lock);
+	raw_spin_unlock_irq(&cfg->fail_lock);
 	return err;
 }
 
@@ -352,10 +361,10 @@ static void mdev_mig_cfg_settle(struct mdev_device *mdev,
 		return;
 	cfg->frozen = !running;
 	mdev_migration_freeze(mdev, cfg->frozen);
-	spin_lock_irq(&cfg->fail_lock);
+	raw_spin_lock_irq(&cfg->fail_lock);
 	cfg->migrating = !running;
 	cfg->err = 0;
-	spin_unlock_irq(&cfg->fail_lock);
+	raw_spin_unlock_irq(&cfg->fail_lock);
 }
 
 /* STOP -> STOP_COPY, RUNNING -> PRE_COPY, RUNNING_P2P -> PRE_COPY_P2P */
@@ -423,8 +432,11 @@ static struct file *mdev_mig_cfg_step(struct vfio_device *vdev,
 	enum vfio_device_mig_state cur = cfg->state;
 	int ret;
 
-	if (cur == VFIO_DEVICE_STATE_RUNNING)
+	if (cur == VFIO_DEVICE_STATE_RUNNING) {
+		/* No hold starts now (state_mutex); let the running ones end. */
+		wait_event(cfg->holders_wq, !atomic_read(&cfg->holders));
 		mdev_mig_cfg_settle(mdev, cfg, false);
+	}
 
 	if ((cur == VFIO_DEVICE_STATE_STOP &&
 	     next == VFIO_DEVICE_STATE_STOP_COPY) ||
@@ -457,8 +469,8 @@ static struct file *mdev_mig_cfg_set_state(struct vfio_device *vdev,
 	struct file *res = NULL;
 	int ret;
 
-	if (!cfg)
-		return ERR_PTR(-ENODEV);
+	if (IS_ERR_OR_NULL(cfg))
+		return cfg ? ERR_CAST(cfg) : ERR_PTR(-ENODEV);
 	mutex_lock(&cfg->state_mutex);
 	ret = new_state == VFIO_DEVICE_STATE_RUNNING ? 0 :
 	      mdev_mig_cfg_failed(cfg);
@@ -493,8 +505,8 @@ static int mdev_mig_cfg_get_state(struct vfio_device *vdev,
 {
 	struct mdev_migration_config *cfg = mdev_mig_cfg_of_vdev(vdev);
 
-	if (!cfg)
-		return -ENODEV;
+	if (IS_ERR_OR_NULL(cfg))
+		return cfg ? PTR_ERR(cfg) : -ENODEV;
 	mutex_lock(&cfg->state_mutex);
 	*state = cfg->state;
 	mutex_unlock(&cfg->state_mutex);
@@ -510,8 +522,8 @@ static int mdev_mig_cfg_get_data_size(struct vfio_device *vdev,
 	void *block;
 	int ret = 0;
 
-	if (!cfg)
-		return -ENODEV;
+	if (IS_ERR_OR_NULL(cfg))
+		return cfg ? PTR_ERR(cfg) : -ENODEV;
 	mutex_lock(&cfg->state_mutex);
 	if (cfg->saving) {
 		mutex_lock(&cfg->saving->lock);
@@ -571,38 +583,46 @@ EXPORT_SYMBOL_GPL(mdev_migration_config_reset);
  * driver's own files (not the migration/params/ files, which the core
  * guards), before the driver takes its own locks. While the device is
  * migrating (not RUNNING), its configuration is what is being migrated:
- * the change must be refused. Otherwise the migration state lock is held
- * until mdev_migration_config_unhold(), so no migration starts during the
- * change. May sleep.
+ * the change must be refused. Otherwise the change is counted until
+ * mdev_migration_config_unhold(): a migration starting meanwhile waits
+ * for it to end before it freezes the configuration. Nothing is locked
+ * in between, so changes may run concurrently (under the driver's own
+ * locks) and take their time. May sleep.
  *
- * Return: 0, the lock is held; -EBUSY, the device is not RUNNING and
- * nothing is held.
+ * Return: 0, the change may go ahead and must be followed by
+ * mdev_migration_config_unhold(); -EBUSY, the device is not RUNNING;
+ * -ENOMEM.
  */
 int mdev_migration_config_hold(struct mdev_device *mdev)
 {
-	struct mdev_migration_config *cfg = mdev_migration_config_of(mdev);
+	struct mdev_migration_config *cfg = mdev_migration_config_get(mdev);
+	int ret = 0;
 
 	might_sleep();
-	if (!cfg)
-		return 0;
+	if (IS_ERR_OR_NULL(cfg))
+		return PTR_ERR_OR_ZERO(cfg);
 	mutex_lock(&cfg->state_mutex);
 	if (cfg->state == VFIO_DEVICE_STATE_RUNNING)
-		return 0;
+		atomic_inc(&cfg->holders);
+	else
+		ret = -EBUSY;
 	mutex_unlock(&cfg->state_mutex);
-	return -EBUSY;
+	return ret;
 }
 EXPORT_SYMBOL_GPL(mdev_migration_config_hold);
 
 /**
  * mdev_migration_config_unhold - the change is done
  * @mdev: a device mdev_migration_config_hold() returned 0 for
+ *
+ * Does not sleep.
  */
 void mdev_migration_config_unhold(struct mdev_device *mdev)
 {
 	struct mdev_migration_config *cfg = mdev_migration_config_of(mdev);
 
-	if (cfg)
-		mutex_unlock(&cfg->state_mutex);
+	if (cfg && atomic_dec_and_test(&cfg->holders))
+		wake_up(&cfg->holders_wq);
 }
 EXPORT_SYMBOL_GPL(mdev_migration_config_unhold);
 
@@ -615,7 +635,7 @@ EXPORT_SYMBOL_GPL(mdev_migration_config_unhold);
  * vfio_ap: a queue of the configuration left the host). Until the device
  * is back in RUNNING, read() and write() on its data fd return @err, and
  * so does every state change other than to RUNNING. A no-op while the
- * device is RUNNING. Takes only a spinlock, with interrupts disabled:
+ * device is RUNNING. Takes only a raw spinlock, with interrupts disabled:
  * callable from any context, interrupt handlers included, with or without
  * the driver's locks or the migration state lock held.
  */
@@ -627,12 +647,12 @@ void mdev_migration_config_fail(struct mdev_device *mdev, int err)
 
 	if (!cfg || WARN_ON_ONCE(err >= 0))
 		return;
-	spin_lock_irqsave(&cfg->fail_lock, flags);
+	raw_spin_lock_irqsave(&cfg->fail_lock, flags);
 	if (cfg->migrating && !cfg->err) {
 		cfg->err = err;
 		failed = true;
 	}
-	spin_unlock_irqrestore(&cfg->fail_lock, flags);
+	raw_spin_unlock_irqrestore(&cfg->fail_lock, flags);
 	if (failed)
 		dev_notice_ratelimited(mdev_dev(mdev),
 				       "migration failed: the configuration changed (%d)\n",

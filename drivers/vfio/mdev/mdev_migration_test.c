@@ -8,10 +8,12 @@
  * migration driven through its ops as a VMM does.
  */
 
-#include <kunit/run-in-irq-context.h>
 #include <kunit/test.h>
 #include <kunit/visibility.h>
+#include <linux/completion.h>
 #include <linux/file.h>
+#include <linux/hrtimer.h>
+#include <linux/kthread.h>
 #include <linux/mdev.h>
 #include <linux/mdev_migration.h>
 #include <linux/mman.h>
@@ -676,11 +678,9 @@ static int fake_feed_old(struct kunit *test, struct mdev_mig_fake *dst,
 static void mdev_mig_test_not_off(struct kunit *test)
 {
 	static const char wrong_type[] =
-		"{\"model\": \"kunit.example/fake\", \"params\": "
-		"{\"ports\": \"2\", \"serial\": \"sn-1\"}}";
+		"{\"model\":\"kunit.example/fake\",\"params\":{\"ports\":\"2\"}}";
 	static const char no_turbo[] =
-		"{\"model\": \"kunit.example/fake\", \"params\": "
-		"{\"ports\": 2, \"serial\": \"sn-1\"}}";
+		"{\"model\":\"kunit.example/fake\",\"params\":{\"ports\":2,\"serial\":\"sn-1\"}}";
 	struct mdev_mig_fake *f = fake_new(test);
 	struct migc_reason why = {};
 	struct migc_desc *src;
@@ -811,16 +811,111 @@ static void mdev_mig_test_config_fd_outlives(struct kunit *test)
 	fake_done(test, dst);
 }
 
-static bool cfg_fail_any_context(void *data)
+/* A state change or a hold in a task of its own. */
+struct cfg_task {
+	struct mdev_device *mdev;
+	struct vfio_device *vdev;	/* NULL: a hold, else a state change */
+	enum vfio_device_mig_state state;
+	struct file *filp;
+	int ret;
+	struct completion done;
+};
+
+static int cfg_task_fn(void *data)
 {
-	mdev_migration_config_fail(data, -ENODEV);
-	return true;
+	struct cfg_task *t = data;
+
+	if (t->vdev) {
+		t->filp = t->vdev->mig_ops->migration_set_state(t->vdev,
+								t->state);
+		t->ret = PTR_ERR_OR_ZERO(t->filp);
+	} else {
+		t->ret = mdev_migration_config_hold(t->mdev);
+		if (!t->ret)
+			mdev_migration_config_unhold(t->mdev);
+	}
+	complete(&t->done);
+	return 0;
+}
+
+static void cfg_task_start(struct kunit *test, struct cfg_task *t)
+{
+	init_completion(&t->done);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(kthread_run(cfg_task_fn, t,
+						    "mdev-mig-kunit")));
 }
 
 /*
- * mdev_migration_config_fail() from task, softirq and hardirq context at
- * once, while state changes take the same lock (lockdep, on the debug
- * kernel, reports a lock taken with interrupts both on and off).
+ * A hold counts a change, it locks nothing: a second change goes ahead at
+ * once, and a migration starting meanwhile waits for the last unhold.
+ */
+static void mdev_mig_test_config_hold_count(struct kunit *test)
+{
+	struct mdev_mig_fake *src = fake_new(test);
+	struct vfio_device *vs = fake_vdev(test, src);
+	struct cfg_task second = { .mdev = src->mdev };
+	struct cfg_task mig = { .mdev = src->mdev, .vdev = vs,
+				.state = VFIO_DEVICE_STATE_PRE_COPY };
+	unsigned long second_done;
+
+	KUNIT_ASSERT_EQ(test, mdev_migration_config_hold(src->mdev), 0);
+	cfg_task_start(test, &second);
+	second_done = wait_for_completion_timeout(&second.done, 5 * HZ);
+	KUNIT_EXPECT_TRUE(test, second_done);
+	KUNIT_EXPECT_EQ(test, second.ret, 0);
+
+	cfg_task_start(test, &mig);
+	KUNIT_EXPECT_FALSE(test, wait_for_completion_timeout(&mig.done,
+							     HZ / 10));
+	mdev_migration_config_unhold(src->mdev);
+	/* Each task ends before its state on this stack goes. */
+	if (!second_done)
+		wait_for_completion(&second.done);
+	wait_for_completion(&mig.done);
+	KUNIT_ASSERT_EQ(test, mig.ret, 0);
+	KUNIT_ASSERT_NOT_NULL(test, mig.filp);
+	fput(mig.filp);
+	KUNIT_EXPECT_EQ(test, mdev_migration_kunit_state(test, vs),
+			VFIO_DEVICE_STATE_PRE_COPY);
+	KUNIT_EXPECT_EQ(test, mdev_migration_config_hold(src->mdev), -EBUSY);
+	KUNIT_EXPECT_NULL(test, cfg_set(test, vs, VFIO_DEVICE_STATE_RUNNING));
+	fake_done(test, src);
+}
+
+/* mdev_migration_config_fail() from a hard interrupt: a one-shot hrtimer */
+struct cfg_irq {
+	struct hrtimer timer;
+	struct mdev_device *mdev;
+	struct completion done;
+};
+
+static enum hrtimer_restart cfg_irq_fail(struct hrtimer *timer)
+{
+	struct cfg_irq *c = container_of(timer, struct cfg_irq, timer);
+
+	mdev_migration_config_fail(c->mdev, -ENODEV);
+	complete(&c->done);
+	return HRTIMER_NORESTART;
+}
+
+static void cfg_fail_in_hardirq(struct kunit *test, struct mdev_device *mdev)
+{
+	struct cfg_irq c = { .mdev = mdev };
+
+	init_completion(&c.done);
+	hrtimer_setup_on_stack(&c.timer, cfg_irq_fail, CLOCK_MONOTONIC,
+			       HRTIMER_MODE_REL_HARD);
+	hrtimer_start(&c.timer, us_to_ktime(10), HRTIMER_MODE_REL_HARD);
+	KUNIT_EXPECT_TRUE(test, wait_for_completion_timeout(&c.done, 5 * HZ));
+	hrtimer_cancel(&c.timer);
+	destroy_hrtimer_on_stack(&c.timer);
+}
+
+/*
+ * mdev_migration_config_fail() from a hard interrupt handler, while state
+ * changes take the same lock in process context (lockdep, on the debug
+ * kernel, reports a lock taken in hardirq context and with interrupts
+ * on, or a sleeping lock in hardirq context).
  */
 static void mdev_mig_test_config_fail_any_context(struct kunit *test)
 {
@@ -831,18 +926,44 @@ static void mdev_mig_test_config_fail_any_context(struct kunit *test)
 
 	sf = cfg_set(test, vs, VFIO_DEVICE_STATE_PRE_COPY);
 	KUNIT_ASSERT_FALSE(test, IS_ERR_OR_NULL(sf));
-	kunit_run_irq_test(test, cfg_fail_any_context, 1000, src->mdev);
+	cfg_fail_in_hardirq(test, src->mdev);
 	KUNIT_EXPECT_EQ(test, cfg_read(sf, ubuf, PAGE_SIZE), -ENODEV);
 	KUNIT_EXPECT_TRUE(test, IS_ERR(cfg_set(test, vs,
 					       VFIO_DEVICE_STATE_STOP_COPY)));
 	KUNIT_EXPECT_NULL(test, cfg_set(test, vs, VFIO_DEVICE_STATE_RUNNING));
 	/* RUNNING again: a failure is a no-op, the next migration works. */
-	kunit_run_irq_test(test, cfg_fail_any_context, 100, src->mdev);
+	cfg_fail_in_hardirq(test, src->mdev);
 	sf = cfg_set(test, vs, VFIO_DEVICE_STATE_PRE_COPY);
 	KUNIT_ASSERT_FALSE(test, IS_ERR_OR_NULL(sf));
 	KUNIT_EXPECT_GT(test, cfg_read(sf, ubuf, PAGE_SIZE), 0);
 	KUNIT_EXPECT_NULL(test, cfg_set(test, vs, VFIO_DEVICE_STATE_RUNNING));
 	fake_done(test, src);
+}
+
+/*
+ * Only a driver that uses the config-only migration pays for its state:
+ * it is made by the first call of its ops or of hold(), not with the
+ * device.
+ */
+static void mdev_mig_test_config_lazy(struct kunit *test)
+{
+	struct mdev_mig_fake *f = fake_new(test), *g = fake_new(test);
+	struct vfio_device *vg = fake_vdev(test, g);
+
+	KUNIT_EXPECT_NULL(test, mdev_migration_config_of(f->mdev));
+	mdev_migration_config_fail(f->mdev, -ENODEV);	/* a no-op */
+	mdev_migration_config_reset(f->mdev);
+	KUNIT_EXPECT_NULL(test, mdev_migration_config_of(f->mdev));
+	KUNIT_ASSERT_EQ(test, mdev_migration_config_hold(f->mdev), 0);
+	KUNIT_EXPECT_NOT_NULL(test, mdev_migration_config_of(f->mdev));
+	mdev_migration_config_unhold(f->mdev);
+
+	KUNIT_EXPECT_NULL(test, mdev_migration_config_of(g->mdev));
+	KUNIT_EXPECT_EQ(test, mdev_migration_kunit_state(test, vg),
+			VFIO_DEVICE_STATE_RUNNING);
+	KUNIT_EXPECT_NOT_NULL(test, mdev_migration_config_of(g->mdev));
+	fake_done(test, f);
+	fake_done(test, g);
 }
 
 /* PRE_COPY, then STOP_COPY on the same fd, into a destination. */
@@ -961,6 +1082,8 @@ static struct kunit_case mdev_migration_test_cases[] = {
 	KUNIT_CASE(mdev_mig_test_config_migrate),
 	KUNIT_CASE(mdev_mig_test_config_fd_outlives),
 	KUNIT_CASE(mdev_mig_test_config_fail_any_context),
+	KUNIT_CASE(mdev_mig_test_config_hold_count),
+	KUNIT_CASE(mdev_mig_test_config_lazy),
 	KUNIT_CASE(mdev_mig_test_config_refusal),
 	{}
 };
