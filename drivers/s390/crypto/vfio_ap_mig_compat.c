@@ -21,6 +21,7 @@
  */
 #include <linux/bitmap.h>
 #include <linux/errno.h>
+#include <linux/hex.h>
 #include <linux/kernel.h>
 #include <linux/string.h>
 
