@@ -23,6 +23,8 @@ SPHINX=/usr/bin/sphinx-build
 rm -rf "$W"
 mkdir -p "$W/src" "$W/srctree/Documentation/ABI/testing"
 ln -s "$T/scripts" "$W/srctree/scripts"
+# Linux 7.2's Sphinx extensions import their parsers from tools/lib/python.
+ln -s "$T/tools" "$W/srctree/tools"
 docs=() abi=0
 for f in "$@"; do
 	[ -f "$T/$f" ] || die "$T/$f missing"
@@ -55,15 +57,22 @@ fi
 cat > "$W/src/conf.py" <<EOC
 import os
 _here = os.getcwd()
+_file = __file__
 os.chdir("$T/Documentation")
+# Linux 7.2's conf.py finds its extensions from its own __file__.
+__file__ = "$T/Documentation/conf.py"
 try:
     exec(compile(open("conf.py").read(), "$T/Documentation/conf.py", "exec"))
 finally:
     os.chdir(_here)
+    __file__ = _file
 # Not needed for the project's documents, and noisy out of the full tree
-# (graphviz missing, the translations menu of the full book).
-extensions = [e for e in extensions if e not in ("kfigure", "translations")]
+# (graphviz missing, the translations menu of the full book; Linux 7.2's
+# maintainers_include wants its source folder inside Documentation/).
+extensions = [e for e in extensions
+              if e not in ("kfigure", "translations", "maintainers_include")]
 html_logo = None
+html_favicon = None
 templates_path = ["$T/Documentation/sphinx/templates"]
 master_doc = "index"
 root_doc = "index"

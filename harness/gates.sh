@@ -96,7 +96,9 @@ for p in "${SERIES[@]}"; do
 	# Signed-off-by of whoever runs it.
 	# A patch that only adds new files has no diff of its own: its
 	# files are checked by gate 1 or 3.
-	ign=MISSING_SIGN_OFF
+	# The Fixes: ids are upstream's, from its public history, which this
+	# tree (a tarball) does not have: UNKNOWN_COMMIT_ID cannot be checked.
+	ign=MISSING_SIGN_OFF,UNKNOWN_COMMIT_ID
 	grep -q '^diff --git ' "$REPO/patches/$p" || ign=$ign,NOT_UNIFIED_DIFF
 	checkpatch "$G/cp.log" --ignore "$ign" "$REPO/patches/$p" >/dev/null
 	[ -s "$G/cp.log" ] && { echo "patches/$p:"; cat "$G/cp.log"; } >> "$G/checkpatch-patches.log"
@@ -123,8 +125,8 @@ for f in "${NEW[@]}" "${PATCHED[@]}"; do
 	nkd=$((nkd + 1))
 	if [ -f "$ORIG/$f" ]; then
 		# Warnings of the pristine file, line numbers aside, are not ours.
-		comm -13 <(cd "$ORIG" && kd "$f" | sed 's/:[0-9]*:/:/' | sort) \
-			 <(cd "$TREE" && kd "$f" | sed 's/:[0-9]*:/:/' | sort)
+		comm -13 <(cd "$ORIG" && kd "$f" | sed -E 's/:[0-9]+([: ])/:\1/' | sort) \
+			 <(cd "$TREE" && kd "$f" | sed -E 's/:[0-9]+([: ])/:\1/' | sort)
 	else
 		(cd "$TREE" && kd "$f")
 	fi >> "$G/kernel-doc.log"

@@ -60,6 +60,7 @@
  * struct mdev_mig_cfg_file - one data transfer session
  * @filp: its file
  * @lock: protects every field below
+ * @vdev: the VFIO device; used only while !@disabled
  * @mdev: the device; used only while !@disabled
  * @cfg: the device's state; used only while !@disabled
  * @disabled: the session ended; the file is dead

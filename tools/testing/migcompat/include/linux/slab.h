@@ -38,7 +38,7 @@ static inline void kvfree(const void *p)
 }
 
 /* One zeroed object of the type of @P, as the kernel's kzalloc_obj(). */
-#define kzalloc_obj(P, ...)	((typeof(P) *)kzalloc(sizeof(P), GFP_KERNEL))
-#define kvzalloc_obj(P, ...)	((typeof(P) *)kvzalloc(sizeof(P), GFP_KERNEL))
+#define kzalloc_obj(P, ...)	kzalloc(sizeof(P), GFP_KERNEL)
+#define kvzalloc_obj(P, ...)	kvzalloc(sizeof(P), GFP_KERNEL)
 
 #endif
