@@ -300,9 +300,12 @@ covered() {
 
 checkpatch() {	# <patch file> <patch number>
 	local out ign=${CHECKPATCH_IGNORE[$2]:-} f
+	# The Fixes: ids are upstream's, from its public history, which the
+	# pristine tree (a tarball) does not have.
+	ign=${ign:+$ign,}UNKNOWN_COMMIT_ID
 	# spdxcheck.py wants the distribution's python3 (python3-ply, -git)
 	out=$(cd "$P" && PATH=/usr/bin:$PATH scripts/checkpatch.pl --strict -q --show-types \
-		${ign:+--ignore "$ign"} "$1" 2>&1) && return 0
+		--ignore "$ign" "$1" 2>&1) && return 0
 	# New files under an existing MAINTAINERS pattern need no update
 	# (vfio_ap: drivers/s390/crypto/vfio_ap*): accept that warning alone
 	# if every new file has a section.
