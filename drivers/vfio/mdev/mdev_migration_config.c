@@ -1,12 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * Config-only migration: a complete VFIO migration v2 implementation for
- * mdev devices whose whole migration state is their configuration (the
- * s390 vfio_ap: the AP configuration is all there is). The migration data
- * is the framed description of mdev_migration_stream_desc(), produced when
- * the source leaves RUNNING, after its configuration was frozen; the
- * destination runs the device check on it with
- * mdev_migration_stream_in_write(). A driver adopts it with
+ * mdev devices whose migration state is their configuration and, at most,
+ * a small block of state beside it. The migration data is the framed
+ * description of mdev_migration_stream_desc(), produced when the source
+ * leaves RUNNING, after its configuration was frozen; the destination runs
+ * the device check on it with mdev_migration_stream_in_write(). A driver
+ * with &mdev_migration_ops.config_block (the s390 vfio_ap: the guest's AP
+ * interrupt state) adds its block after the description when the source
+ * enters STOP_COPY, checks it on RESUMING -> STOP and applies it when the
+ * destination leaves STOP for a running state. A driver adopts it with
  * %MDEV_MIGRATION_CONFIG_FLAGS and &mdev_migration_config_ops, calls
  * mdev_migration_config_reset() from its close_device() and brackets
  * changes of its configuration through its own files with
@@ -49,12 +52,19 @@
 #include <linux/mdev.h>
 #include <linux/mdev_migration.h>
 #include <linux/mutex.h>
+#include <linux/poll.h>
 #include <linux/slab.h>
 #include <linux/spinlock.h>
 #include <linux/uaccess.h>
+#include <linux/unaligned.h>
 #include <linux/vfio.h>
+#include <linux/workqueue.h>
 
 #include "mdev_migration_priv.h"
+#include "mdev_private.h"
+
+/* The header of the driver's block: magic, then length (le32 each) */
+#define MDEV_MIG_CFG_BLK_HDR	8
 
 /**
  * struct mdev_mig_cfg_file - one data transfer session
@@ -66,9 +76,15 @@
  * @disabled: the session ended; the file is dead
  * @resuming: a destination's session, else a source's
  * @stop_copy: saving, the device is in STOP_COPY: the end is EOF
- * @block: saving: the framed description
+ * @poll_wq: where poll() waits for a change of the above
+ * @block: saving: the framed description, then the driver's block
  * @len: saving: its length
  * @pos: saving: bytes of it read so far
+ * @blk_hdr: resuming: the header of the driver's block, as received
+ * @blk_have: resuming: bytes received after the description
+ * @blk: resuming: the driver's block
+ * @blk_len: resuming: its length, known once the header arrived
+ * @blk_err: resuming: a refusal of the block is final
  * @in: resuming: the description received and its check
  */
 struct mdev_mig_cfg_file {
@@ -80,25 +96,35 @@ struct mdev_mig_cfg_file {
 	bool disabled;
 	bool resuming;
 	bool stop_copy;
+	wait_queue_head_t poll_wq;
 	void *block;
 	size_t len;
 	size_t pos;
+	u8 blk_hdr[MDEV_MIG_CFG_BLK_HDR];
+	size_t blk_have;
+	void *blk;
+	size_t blk_len;
+	int blk_err;
 	struct mdev_migration_stream_in in;
 };
 
 /**
  * struct mdev_migration_config - config-only migration state of a device
  * @state_mutex: the migration state lock; protects @state, @frozen,
- *	@saving and @resuming, and a new hold's check of @state
+ *	@saving, @resuming and @resume_pending, and a new hold's check of
+ *	@state
  * @holders: configuration changes in progress (mdev_migration_config_hold())
  * @holders_wq: where leaving RUNNING waits for @holders to drop to 0
  * @state: the VFIO migration state
  * @frozen: mdev_migration_freeze() was called for this migration
  * @saving: the source's session, holding a reference to its file
  * @resuming: the destination's session, holding a reference to its file
+ * @resume_pending: the driver's block was loaded, its resume() is due
  * @fail_lock: protects @migrating and @err
  * @migrating: the device is not RUNNING
  * @err: mdev_migration_config_fail()'s error, until back to RUNNING
+ * @fail_work: wakes the pollers of the data fds after a failure, which
+ *	mdev_migration_config_fail() may report from any context
  */
 struct mdev_migration_config {
 	struct mutex state_mutex;	/* see above */
@@ -108,10 +134,30 @@ struct mdev_migration_config {
 	bool frozen;
 	struct mdev_mig_cfg_file *saving;
 	struct mdev_mig_cfg_file *resuming;
+	bool resume_pending;
 	raw_spinlock_t fail_lock;	/* see above */
 	bool migrating;
 	int err;
+	struct work_struct fail_work;
 };
+
+/* The data fds changed: a poll() may see another answer. */
+static void mdev_mig_cfg_wake(struct mdev_mig_cfg_file *migf)
+{
+	if (migf)
+		wake_up_interruptible(&migf->poll_wq);
+}
+
+static void mdev_mig_cfg_fail_work(struct work_struct *work)
+{
+	struct mdev_migration_config *cfg =
+		container_of(work, struct mdev_migration_config, fail_work);
+
+	mutex_lock(&cfg->state_mutex);
+	mdev_mig_cfg_wake(cfg->saving);
+	mdev_mig_cfg_wake(cfg->resuming);
+	mutex_unlock(&cfg->state_mutex);
+}
 
 struct mdev_migration_config *mdev_migration_config_alloc(void)
 {
@@ -123,6 +169,7 @@ struct mdev_migration_config *mdev_migration_config_alloc(void)
 	mutex_init(&cfg->state_mutex);
 	init_waitqueue_head(&cfg->holders_wq);
 	raw_spin_lock_init(&cfg->fail_lock);
+	INIT_WORK(&cfg->fail_work, mdev_mig_cfg_fail_work);
 	cfg->state = VFIO_DEVICE_STATE_RUNNING;
 	return cfg;
 }
@@ -131,6 +178,7 @@ void mdev_migration_config_free(struct mdev_migration_config *cfg)
 {
 	if (!cfg)
 		return;
+	cancel_work_sync(&cfg->fail_work);
 	/* close_device() ended every session before the driver went away */
 	WARN_ON_ONCE(cfg->saving || cfg->resuming);
 	mutex_destroy(&cfg->state_mutex);
@@ -140,18 +188,23 @@ void mdev_migration_config_free(struct mdev_migration_config *cfg)
 /*
  * The mdev of a VFIO device an mdev driver allocated with
  * vfio_alloc_device(..., &mdev->dev, ...): only such drivers may use
- * these ops. Not checked against the bus, so that KUnit tests can drive
- * the ops of a fake mdev.
+ * these ops (KUnit's fake mdevs are on the bus too).
  */
 static struct mdev_device *mdev_mig_cfg_mdev(struct vfio_device *vdev)
 {
+	if (vdev->dev->bus != &mdev_bus_type) {
+		dev_warn_once(vdev->dev, "config-only migration ops on a device that is no mdev\n");
+		return NULL;
+	}
 	return to_mdev_device(vdev->dev);
 }
 
 /* The state, made on first use: NULL if the device cannot migrate. */
 static struct mdev_migration_config *mdev_mig_cfg_of_vdev(struct vfio_device *vdev)
 {
-	return mdev_migration_config_get(mdev_mig_cfg_mdev(vdev));
+	struct mdev_device *mdev = mdev_mig_cfg_mdev(vdev);
+
+	return mdev ? mdev_migration_config_get(mdev) : NULL;
 }
 
 /* The error of mdev_migration_config_fail() for this migration, or 0. */
@@ -203,6 +256,72 @@ out:
 	return ret;
 }
 
+/* The header of the driver's block is complete: is it one it can take? */
+static int mdev_mig_cfg_block_hdr(struct mdev_mig_cfg_file *migf,
+				  const struct mdev_migration_config_block *blk)
+{
+	u32 magic = get_unaligned_le32(migf->blk_hdr);
+	u32 len = get_unaligned_le32(migf->blk_hdr + 4);
+
+	if (magic != MDEV_MIGRATION_BLOCK_MAGIC || !len || len > blk->max_len) {
+		dev_notice_ratelimited(mdev_dev(migf->mdev),
+				       "migration stream: no driver block of at most %zu bytes after the description (magic %#x, length %u)\n",
+				       blk->max_len, magic, len);
+		return -EPROTO;
+	}
+	migf->blk = kvmalloc(len, GFP_KERNEL);
+	if (!migf->blk)
+		return -ENOMEM;
+	migf->blk_len = len;
+	return 0;
+}
+
+/*
+ * After the description: the driver's block, if the driver has one, and
+ * nothing else. Takes at most what completes the header or the block.
+ */
+static ssize_t mdev_mig_cfg_write_block(struct mdev_mig_cfg_file *migf,
+					const char __user *buf, size_t len)
+{
+	const struct mdev_migration_config_block *blk =
+		mdev_migration_config_block(migf->mdev);
+	size_t n, off;
+	void *dst;
+	int ret;
+
+	if (!len)
+		return 0;
+	if (migf->blk_err)
+		return migf->blk_err;
+	if (!blk || (migf->blk && migf->blk_have ==
+				  MDEV_MIG_CFG_BLK_HDR + migf->blk_len)) {
+		dev_notice_ratelimited(mdev_dev(migf->mdev),
+				       "migration stream: %zu bytes after its end\n",
+				       len);
+		return -EINVAL;
+	}
+	if (migf->blk_have < MDEV_MIG_CFG_BLK_HDR) {
+		off = migf->blk_have;
+		dst = migf->blk_hdr + off;
+		n = min(len, MDEV_MIG_CFG_BLK_HDR - off);
+	} else {
+		off = migf->blk_have - MDEV_MIG_CFG_BLK_HDR;
+		dst = migf->blk + off;
+		n = min(len, migf->blk_len - off);
+	}
+	if (copy_from_user(dst, buf, n))
+		return -EFAULT;
+	migf->blk_have += n;
+	if (migf->blk_have == MDEV_MIG_CFG_BLK_HDR) {
+		ret = mdev_mig_cfg_block_hdr(migf, blk);
+		if (ret == -EPROTO)
+			migf->blk_err = ret;
+		if (ret)
+			return ret;
+	}
+	return n;
+}
+
 static ssize_t mdev_mig_cfg_write(struct file *filp, const char __user *buf,
 				  size_t len, loff_t *pos)
 {
@@ -215,18 +334,39 @@ static ssize_t mdev_mig_cfg_write(struct file *filp, const char __user *buf,
 	ret = mdev_mig_cfg_file_usable(migf);
 	if (ret)
 		goto out;
-	/* The description is the whole stream: nothing may follow it. */
-	if (len && mdev_migration_stream_in_done(&migf->in)) {
-		dev_notice_ratelimited(mdev_dev(migf->mdev),
-				       "migration stream: %zu bytes after the description\n",
-				       len);
-		ret = -EINVAL;
-		goto out;
-	}
-	ret = mdev_migration_stream_in_write(migf->mdev, &migf->in, buf, len);
+	if (mdev_migration_stream_in_done(&migf->in))
+		ret = mdev_mig_cfg_write_block(migf, buf, len);
+	else
+		ret = mdev_migration_stream_in_write(migf->mdev, &migf->in,
+						     buf, len);
 out:
 	mutex_unlock(&migf->lock);
 	return ret;
+}
+
+/*
+ * Readable while the source's data has bytes left, and at its end in
+ * STOP_COPY (EOF); the destination's fd always takes writes. A failed or
+ * ended session is EPOLLERR: read() or write() then says why. In PRE_COPY
+ * a config-only device never gets new data: the next event is the VMM's
+ * own move to STOP_COPY, or a failure.
+ */
+static __poll_t mdev_mig_cfg_poll(struct file *filp,
+				  struct poll_table_struct *wait)
+{
+	struct mdev_mig_cfg_file *migf = filp->private_data;
+	__poll_t mask = 0;
+
+	poll_wait(filp, &migf->poll_wq, wait);
+	mutex_lock(&migf->lock);
+	if (mdev_mig_cfg_file_usable(migf))
+		mask = EPOLLERR;
+	else if (migf->resuming)
+		mask = EPOLLOUT | EPOLLWRNORM;
+	else if (migf->pos < migf->len || migf->stop_copy)
+		mask = EPOLLIN | EPOLLRDNORM;
+	mutex_unlock(&migf->lock);
+	return mask;
 }
 
 static long mdev_mig_cfg_ioctl(struct file *filp, unsigned int cmd,
@@ -263,7 +403,8 @@ static int mdev_mig_cfg_release(struct inode *inode, struct file *filp)
 	struct mdev_mig_cfg_file *migf = filp->private_data;
 
 	/* the session's own reference is gone: it ended */
-	kfree(migf->block);
+	kvfree(migf->block);
+	kvfree(migf->blk);
 	mdev_migration_stream_in_free(&migf->in);
 	mutex_destroy(&migf->lock);
 	kfree(migf);
@@ -274,6 +415,7 @@ static const struct file_operations mdev_mig_cfg_fops = {
 	.owner = THIS_MODULE,
 	.read = mdev_mig_cfg_read,
 	.write = mdev_mig_cfg_write,
+	.poll = mdev_mig_cfg_poll,
 	.unlocked_ioctl = mdev_mig_cfg_ioctl,
 	.compat_ioctl = compat_ptr_ioctl,
 	.release = mdev_mig_cfg_release,
@@ -296,6 +438,7 @@ mdev_mig_cfg_file_new(struct vfio_device *vdev, struct mdev_device *mdev,
 	if (!migf)
 		return ERR_PTR(-ENOMEM);
 	mutex_init(&migf->lock);
+	init_waitqueue_head(&migf->poll_wq);
 	migf->vdev = vdev;
 	migf->mdev = mdev;
 	migf->cfg = cfg;
@@ -318,7 +461,7 @@ mdev_mig_cfg_file_new(struct vfio_device *vdev, struct mdev_device *mdev,
 	migf->filp = get_file(filp);
 	return migf;
 err:
-	kfree(migf->block);
+	kvfree(migf->block);
 	mutex_destroy(&migf->lock);
 	kfree(migf);
 	return ERR_PTR(ret);
@@ -329,12 +472,15 @@ static void mdev_mig_cfg_file_end(struct mdev_mig_cfg_file *migf)
 {
 	mutex_lock(&migf->lock);
 	migf->disabled = true;
-	kfree(migf->block);
+	kvfree(migf->block);
 	migf->block = NULL;
 	migf->len = 0;
 	migf->pos = 0;
+	kvfree(migf->blk);
+	migf->blk = NULL;
 	mdev_migration_stream_in_free(&migf->in);
 	mutex_unlock(&migf->lock);
+	mdev_mig_cfg_wake(migf);
 	fput(migf->filp);
 }
 
@@ -368,6 +514,43 @@ static void mdev_mig_cfg_settle(struct mdev_device *mdev,
 	raw_spin_unlock_irq(&cfg->fail_lock);
 }
 
+/*
+ * The source enters STOP_COPY: the device is stopped and its
+ * configuration frozen, so the driver's block now goes after the
+ * description and agrees with it.
+ */
+static int mdev_mig_cfg_save_block(struct mdev_mig_cfg_file *migf)
+{
+	const struct mdev_migration_config_block *blk =
+		mdev_migration_config_block(migf->mdev);
+	size_t hdr = migf->len;
+	ssize_t n;
+	u8 *block;
+
+	lockdep_assert_held(&migf->lock);
+	if (!blk)
+		return 0;
+	block = kvmalloc(hdr + MDEV_MIG_CFG_BLK_HDR + blk->max_len,
+			 GFP_KERNEL);
+	if (!block)
+		return -ENOMEM;
+	n = blk->save(migf->mdev, block + hdr + MDEV_MIG_CFG_BLK_HDR,
+		      blk->max_len);
+	if (WARN_ON_ONCE(n > (ssize_t)blk->max_len))
+		n = -EIO;
+	if (n <= 0) {
+		kvfree(block);
+		return n;
+	}
+	memcpy(block, migf->block, hdr);
+	put_unaligned_le32(MDEV_MIGRATION_BLOCK_MAGIC, block + hdr);
+	put_unaligned_le32(n, block + hdr + 4);
+	kvfree(migf->block);
+	migf->block = block;
+	migf->len = hdr + MDEV_MIG_CFG_BLK_HDR + n;
+	return 0;
+}
+
 /* STOP -> STOP_COPY, RUNNING -> PRE_COPY, RUNNING_P2P -> PRE_COPY_P2P */
 static struct file *mdev_mig_cfg_start(struct vfio_device *vdev,
 				       struct mdev_device *mdev,
@@ -376,15 +559,50 @@ static struct file *mdev_mig_cfg_start(struct vfio_device *vdev,
 {
 	struct mdev_mig_cfg_file *migf;
 
+	int ret = 0;
+
 	migf = mdev_mig_cfg_file_new(vdev, mdev, cfg, resuming);
 	if (IS_ERR(migf))
 		return ERR_CAST(migf);
+	mutex_lock(&migf->lock);
+	if (stop_copy)
+		ret = mdev_mig_cfg_save_block(migf);
 	migf->stop_copy = stop_copy;
+	mutex_unlock(&migf->lock);
+	if (ret) {
+		mdev_mig_cfg_file_end(migf);
+		return ERR_PTR(ret);
+	}
 	if (resuming)
 		cfg->resuming = migf;
 	else
 		cfg->saving = migf;
 	return migf->filp;
+}
+
+/* RESUMING -> STOP: the driver checks its block, whole, or its absence */
+static int mdev_mig_cfg_load_block(struct mdev_mig_cfg_file *migf)
+{
+	const struct mdev_migration_config_block *blk =
+		mdev_migration_config_block(migf->mdev);
+	int ret;
+
+	lockdep_assert_held(&migf->lock);
+	if (!blk)
+		return 0;
+	if (migf->blk_have &&
+	    migf->blk_have != MDEV_MIG_CFG_BLK_HDR + migf->blk_len) {
+		dev_notice_ratelimited(mdev_dev(migf->mdev),
+				       "migration stream: incomplete driver block (%zu bytes)\n",
+				       migf->blk_have);
+		return -EPROTO;
+	}
+	ret = blk->load(migf->mdev, migf->blk, migf->blk ? migf->blk_len : 0);
+	if (ret)
+		dev_notice_ratelimited(mdev_dev(migf->mdev),
+				       "migration stream: the driver block was refused (%d)\n",
+				       ret);
+	return ret;
 }
 
 /* RESUMING -> STOP: only with the whole description received and accepted */
@@ -395,33 +613,64 @@ static int mdev_mig_cfg_finish_resuming(struct mdev_device *mdev,
 	int ret;
 
 	mutex_lock(&migf->lock);
-	ret = migf->in.err;
+	ret = migf->in.err ?: migf->blk_err;
 	if (!ret && !mdev_migration_stream_in_done(&migf->in)) {
 		dev_notice_ratelimited(mdev_dev(mdev),
 				       "migration stream: incomplete description (%zu bytes)\n",
 				       migf->in.have);
 		ret = -EPROTO;
 	}
-	mutex_unlock(&migf->lock);
 	if (!ret)
-		mdev_mig_cfg_end_sessions(cfg);
-	return ret;
+		ret = mdev_mig_cfg_load_block(migf);
+	mutex_unlock(&migf->lock);
+	if (ret)
+		return ret;
+	cfg->resume_pending = !!mdev_migration_config_block(mdev);
+	mdev_mig_cfg_end_sessions(cfg);
+	return 0;
 }
 
 /* PRE_COPY(_P2P) -> STOP_COPY: the same fd, whose end is now EOF */
-static void mdev_mig_cfg_stop_copy(struct mdev_migration_config *cfg)
+static int mdev_mig_cfg_stop_copy(struct mdev_migration_config *cfg)
 {
 	struct mdev_mig_cfg_file *migf = cfg->saving;
+	int ret;
 
 	mutex_lock(&migf->lock);
-	migf->stop_copy = true;
+	ret = mdev_mig_cfg_save_block(migf);
+	if (!ret)
+		migf->stop_copy = true;
 	mutex_unlock(&migf->lock);
+	mdev_mig_cfg_wake(migf);
+	return ret;
 }
 
 static bool mdev_mig_cfg_precopy(enum vfio_device_mig_state state)
 {
 	return state == VFIO_DEVICE_STATE_PRE_COPY ||
 	       state == VFIO_DEVICE_STATE_PRE_COPY_P2P;
+}
+
+/* The first move out of STOP after a stream was loaded: the driver's turn */
+static int mdev_mig_cfg_resume(struct mdev_device *mdev,
+			       struct mdev_migration_config *cfg)
+{
+	const struct mdev_migration_config_block *blk =
+		mdev_migration_config_block(mdev);
+	int ret = 0;
+
+	lockdep_assert_held(&cfg->state_mutex);
+	if (!cfg->resume_pending)
+		return 0;
+	if (blk->resume)
+		ret = blk->resume(mdev);
+	if (ret)
+		dev_notice_ratelimited(mdev_dev(mdev),
+				       "migration: the device cannot resume the state it received (%d)\n",
+				       ret);
+	else
+		cfg->resume_pending = false;
+	return ret;
 }
 
 /* One arc of the FSM, as vfio_mig_get_next_state() lists them. */
@@ -447,15 +696,26 @@ static struct file *mdev_mig_cfg_step(struct vfio_device *vdev,
 	     next == VFIO_DEVICE_STATE_PRE_COPY_P2P))
 		return mdev_mig_cfg_start(vdev, mdev, cfg, false,
 					  next == VFIO_DEVICE_STATE_STOP_COPY);
-	if (cur == VFIO_DEVICE_STATE_STOP && next == VFIO_DEVICE_STATE_RESUMING)
+	if (cur == VFIO_DEVICE_STATE_STOP &&
+	    next == VFIO_DEVICE_STATE_RESUMING) {
+		cfg->resume_pending = false;
 		return mdev_mig_cfg_start(vdev, mdev, cfg, true, false);
+	}
 	if (cur == VFIO_DEVICE_STATE_RESUMING) {
 		ret = mdev_mig_cfg_finish_resuming(mdev, cfg);
 		return ret ? ERR_PTR(ret) : NULL;
 	}
-	if (mdev_mig_cfg_precopy(cur) && next == VFIO_DEVICE_STATE_STOP_COPY)
-		mdev_mig_cfg_stop_copy(cfg);
-	else if (cur == VFIO_DEVICE_STATE_STOP_COPY ||
+	if (cur == VFIO_DEVICE_STATE_STOP &&
+	    (next == VFIO_DEVICE_STATE_RUNNING_P2P ||
+	     next == VFIO_DEVICE_STATE_RUNNING)) {
+		ret = mdev_mig_cfg_resume(mdev, cfg);
+		return ret ? ERR_PTR(ret) : NULL;
+	}
+	if (mdev_mig_cfg_precopy(cur) && next == VFIO_DEVICE_STATE_STOP_COPY) {
+		ret = mdev_mig_cfg_stop_copy(cfg);
+		return ret ? ERR_PTR(ret) : NULL;
+	}
+	if (cur == VFIO_DEVICE_STATE_STOP_COPY ||
 		 (mdev_mig_cfg_precopy(cur) && !mdev_mig_cfg_precopy(next)))
 		mdev_mig_cfg_end_sessions(cfg);
 	return NULL;
@@ -514,11 +774,34 @@ static int mdev_mig_cfg_get_state(struct vfio_device *vdev,
 	return 0;
 }
 
+/* Add to @len what the driver's block would take if saved now. */
+static int mdev_mig_cfg_block_len(struct mdev_device *mdev, size_t *len)
+{
+	const struct mdev_migration_config_block *blk =
+		mdev_migration_config_block(mdev);
+	ssize_t n;
+	void *buf;
+
+	if (!blk)
+		return 0;
+	buf = kvmalloc(blk->max_len, GFP_KERNEL);
+	if (!buf)
+		return -ENOMEM;
+	n = blk->save(mdev, buf, blk->max_len);
+	kvfree(buf);
+	if (n < 0)
+		return n;
+	if (n)
+		*len += MDEV_MIG_CFG_BLK_HDR + min_t(size_t, n, blk->max_len);
+	return 0;
+}
+
 static int mdev_mig_cfg_get_data_size(struct vfio_device *vdev,
 				      unsigned long *stop_copy_length)
 {
 	struct mdev_device *mdev = mdev_mig_cfg_mdev(vdev);
 	struct mdev_migration_config *cfg = mdev_mig_cfg_of_vdev(vdev);
+	bool saved = false;
 	size_t len = 0;
 	void *block;
 	int ret = 0;
@@ -529,6 +812,7 @@ static int mdev_mig_cfg_get_data_size(struct vfio_device *vdev,
 	if (cfg->saving) {
 		mutex_lock(&cfg->saving->lock);
 		len = cfg->saving->len;
+		saved = cfg->saving->stop_copy;
 		mutex_unlock(&cfg->saving->lock);
 	} else {
 		block = mdev_migration_stream_desc(mdev, &len);
@@ -537,6 +821,9 @@ static int mdev_mig_cfg_get_data_size(struct vfio_device *vdev,
 		else
 			kfree(block);
 	}
+	/* the driver's block, made on entering STOP_COPY, as it is now */
+	if (!ret && !saved)
+		ret = mdev_mig_cfg_block_len(mdev, &len);
 	mutex_unlock(&cfg->state_mutex);
 	*stop_copy_length = len;
 	return ret;
@@ -570,6 +857,7 @@ void mdev_migration_config_reset(struct mdev_device *mdev)
 		return;
 	mutex_lock(&cfg->state_mutex);
 	mdev_mig_cfg_end_sessions(cfg);
+	cfg->resume_pending = false;
 	cfg->state = VFIO_DEVICE_STATE_RUNNING;
 	mdev_mig_cfg_settle(mdev, cfg, true);
 	mutex_unlock(&cfg->state_mutex);
@@ -654,9 +942,11 @@ void mdev_migration_config_fail(struct mdev_device *mdev, int err)
 		failed = true;
 	}
 	raw_spin_unlock_irqrestore(&cfg->fail_lock, flags);
-	if (failed)
-		dev_notice_ratelimited(mdev_dev(mdev),
-				       "migration failed: the configuration changed (%d)\n",
-				       err);
+	if (!failed)
+		return;
+	dev_notice_ratelimited(mdev_dev(mdev),
+			       "migration failed: the configuration changed (%d)\n",
+			       err);
+	schedule_work(&cfg->fail_work);
 }
 EXPORT_SYMBOL_GPL(mdev_migration_config_fail);

@@ -57,9 +57,10 @@ static void mdev_mig_kunit_dev_release(void *data)
  *
  * The device has its migration state, as the core creates it before the
  * device is added, and counts as bound to a driver and never opened. It
- * is not registered anywhere: no sysfs files, no uevent, no parent device.
- * Its &struct device was never initialized: it has a name and driver data
- * and nothing else, so get_device(), put_device() and sysfs must not be
+ * is on the mdev bus but not registered anywhere: no sysfs files, no
+ * uevent, no parent device.
+ * Its &struct device was never initialized: it has a name, its bus and
+ * driver data and nothing else, so get_device(), put_device() and sysfs must not be
  * used on it. The test is aborted if the state cannot be created.
  *
  * Return: the device.
@@ -81,6 +82,7 @@ mdev_migration_kunit_mdev(struct kunit *test,
 	d->type.migration_caps = caps;
 	d->mdev.type = &d->type;
 	d->mdev.dev.init_name = name;
+	d->mdev.dev.bus = &mdev_bus_type;
 	dev_set_drvdata(&d->mdev.dev, drvdata);
 	KUNIT_ASSERT_EQ(test, mdev_migration_init(&d->mdev), 0);
 	KUNIT_ASSERT_NOT_NULL(test, d->mdev.migration);

@@ -31,5 +31,7 @@ struct mdev_migration_config *mdev_migration_config_alloc(void);
 void mdev_migration_config_free(struct mdev_migration_config *cfg);
 struct mdev_migration_config *mdev_migration_config_of(struct mdev_device *mdev);
 struct mdev_migration_config *mdev_migration_config_get(struct mdev_device *mdev);
+const struct mdev_migration_config_block *
+mdev_migration_config_block(struct mdev_device *mdev);
 
 #endif /* _MDEV_MIGRATION_PRIV_H */

@@ -134,7 +134,11 @@ static int mdev_mig_stream_in_step(struct mdev_device *mdev,
 		ret = mdev_migration_check(mdev, in->buf + MDEV_MIG_HDR_LEN,
 					   in->len - MDEV_MIG_HDR_LEN);
 		/* A description that does not parse is a foreign stream. */
-		return ret == -EINVAL ? -EPROTO : ret;
+		if (ret != -EINVAL)
+			return ret;
+		dev_notice_ratelimited(mdev_dev(mdev),
+				       "migration stream: the description is malformed\n");
+		return -EPROTO;
 	}
 	return 0;
 }

@@ -17,7 +17,7 @@ source "$(dirname "$(readlink -f "$0")")/mdev_lib.sh"
 ktap_print_header
 modprobe -q test_mdev_config 2>/dev/null
 mdev_require_parent test_mdev_config
-ktap_set_plan 121
+ktap_set_plan 149
 
 TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"; mdev_cleanup' EXIT
@@ -180,14 +180,27 @@ mig_run "a framed description of another model: refused, exit 2" 2 \
 has "... with EPROTO" "Protocol error (EPROTO)"
 expect_eq "the destination's configuration is unchanged" "$sbefore" "$(params "$D")"
 
-# 5. Bytes after the description are not taken.
+# 5. After the description comes the driver's block or nothing: 8 bytes
+# that are no block header are refused.
 len=$(blocklen "$S")
-mig_run "8 bytes after the description: the migration fails (exit 3)" 3 \
+mig_run "8 bytes after the description, no block header: refused (exit 2)" 2 \
 	migrate -c "$len" --extra 8 "$S" "$D"
-has "... the write of the extra bytes: EINVAL" \
-	"dst: write of 8 bytes: Invalid argument (EINVAL)"
+has "... the write of the extra bytes: EPROTO" \
+	"dst: write of 8 bytes: Protocol error (EPROTO)"
 has "... after the $len bytes of the block" "dst: $len bytes of the stream accepted"
 has_src_restored "the source is RUNNING again after the extra bytes"
+# A framed description that is no JSON: refused, and logged.
+desc='not a description'
+hex=$(printf '%08x' ${#desc})
+printf "MDMG\x01\x00\x00\x00\x${hex:6:2}\x${hex:4:2}\x${hex:2:2}\x${hex:0:2}%s" \
+	"$desc" > "$TMP/nonsense"
+mark=$KMSG_MARK
+kmsg_mark
+mig_run "a framed description that does not parse: refused, exit 2" 2 \
+	migrate --load "$TMP/nonsense" "$D"
+check "... logged as malformed" grep -q \
+	"migration stream: the description is malformed" <(kmsg_since_mark)
+KMSG_MARK=$mark
 
 # 6. An incomplete stream: RESUMING -> STOP fails, the device stays.
 for cut in 5 $((len - 1)); do
@@ -249,6 +262,64 @@ has "... its data_fd's write: EPROTO" \
 mig_run "then a migration works again" 0 migrate "$S" "$D"
 expect_eq "... and the destination equals the source" "$(params "$S")" \
 	"$(params "$D")"
+
+# 10. State beyond the configuration: "irq" migrates in the driver block,
+# saved when the source enters STOP_COPY, applied when the destination
+# leaves STOP.
+I=$MDEV_DEVICES/$S/irq
+J=$MDEV_DEVICES/$D/irq
+echo 0 > "$J"
+echo 5 > "$I"
+mig_run "irq 5: migrated in the driver block" 0 migrate -c 7 "$S" "$D"
+expect_eq "... the destination's irq is 5" 5 "$(cat "$J")"
+mig_run "irq set to 9 after the source left RUNNING: migrated" 0 \
+	migrate --mid "echo 9 > $I" "$S" "$D"
+expect_eq "... the destination has what the source had in STOP_COPY, 9" 9 \
+	"$(cat "$J")"
+mig_run "the stream with irq 9 saved" 0 migrate --save "$TMP/irq" "$S"
+len=$(blocklen "$S")
+expect_eq "... the description and a block of 8 + 8 bytes" $((len + 16)) \
+	"$(wc -c < "$TMP/irq")"
+expect_eq "... framed by MDDB" MDDB \
+	"$(dd if="$TMP/irq" bs=1 skip="$len" count=4 2> /dev/null)"
+echo 0 > "$J"
+mig_run "... loaded into the destination" 0 migrate --load "$TMP/irq" "$D"
+expect_eq "... its irq is 9" 9 "$(cat "$J")"
+# corrupt BYTES OFFSET: the saved stream with BYTES (printf escapes) at OFFSET
+corrupt() {
+	cp "$TMP/irq" "$TMP/bad"
+	printf "$1" | dd of="$TMP/bad" bs=1 seek="$2" conv=notrunc 2> /dev/null
+}
+echo 0 > "$J"
+corrupt '\x2c\x01' $((len + 12))
+mig_run "a block with irq 300: refused (exit 2)" 2 migrate --load "$TMP/bad" "$D"
+has "... on RESUMING -> STOP: EPROTO" \
+	"dst: RESUMING -> STOP: Protocol error (EPROTO)"
+corrupt '\x02' $((len + 8))
+mig_run "a block of version 2: refused (exit 2)" 2 migrate --load "$TMP/bad" "$D"
+corrupt '\x09' $((len + 4))
+mig_run "a block longer than the driver takes: refused on write (exit 2)" 2 \
+	migrate --load "$TMP/bad" "$D"
+has "... EPROTO" "dst: write of [0-9]* bytes: Protocol error (EPROTO)"
+head -c $((len + 15)) "$TMP/irq" > "$TMP/bad"
+mig_run "a block cut short: refused (exit 2)" 2 migrate --load "$TMP/bad" "$D"
+has "... on RESUMING -> STOP: EPROTO" \
+	"dst: RESUMING -> STOP: Protocol error (EPROTO)"
+expect_eq "the refused blocks changed nothing: irq 0" 0 "$(cat "$J")"
+echo 5 > "$MDEV_DEVICES/$D/resume_fail"
+mig_run "the destination cannot resume the block: the migration fails" 3 \
+	migrate --load "$TMP/irq" "$D"
+has "... STOP -> RUNNING: EIO" "dst: STOP -> RUNNING: Input/output error (EIO)"
+expect_eq "... its irq is unchanged" 0 "$(cat "$J")"
+echo 0 > "$MDEV_DEVICES/$D/resume_fail"
+mig_run "once it can: migrated" 0 migrate --load "$TMP/irq" "$D"
+expect_eq "... its irq is 9" 9 "$(cat "$J")"
+echo 0 > "$I"
+mig_run "irq 0: no block is sent" 0 migrate --save "$TMP/noirq" "$S"
+expect_eq "... the stream is the description alone" "$len" \
+	"$(wc -c < "$TMP/noirq")"
+mig_run "... and it resets the destination's irq" 0 migrate --load "$TMP/noirq" "$D"
+expect_eq "... to 0" 0 "$(cat "$J")"
 
 check_kmsg_clean "no kernel warning during the config-only migrations"
 ktap_finished

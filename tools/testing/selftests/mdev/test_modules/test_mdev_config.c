@@ -18,6 +18,15 @@
  * leaves the host. VFIO_DEVICE_RESET returns the device to RUNNING (and
  * its PCI configuration space to the defaults).
  *
+ * "irq" is device state beyond the configuration, as the guest's AP
+ * interrupt state of vfio_ap: any value from 0 to 255, which the guest may
+ * change at any time. It migrates in the driver block of the config-only
+ * stream (version, flags, value; none while it is 0): saved when the
+ * source enters STOP_COPY, checked on RESUMING -> STOP (EPROTO for another
+ * version or length, flags or a value above 255) and applied when the
+ * destination leaves STOP. Writing an errno number N to "resume_fail"
+ * makes that last step fail with -N, 0 clears it.
+ *
  * So that QEMU's vfio-pci can take it, the device is a PCI function with
  * nothing but a configuration space: IDs 1b36:10ff (Red Hat's vendor ID,
  * a device ID no QEMU device uses; class ff, unassigned),
@@ -83,7 +92,16 @@ struct tmc_state {
 	char label[MIGC_STR_MAX + 1];
 	/* the PCI configuration space, also under @lock */
 	u8 config[TMC_CONFIG_SIZE];
+	/* device state beyond the configuration, also under @lock */
+	u32 irq;
+	u32 loaded_irq;	/* what load() found, for resume() */
+	int resume_fail;
 };
+
+/* The driver block: le16 version, le16 flags, le32 irq */
+#define TMC_BLOCK_VERSION	1
+#define TMC_BLOCK_LEN		8
+#define TMC_IRQ_MAX		255
 
 static const struct class tmc_class = {
 	.name = TMC_NAME,
@@ -309,15 +327,14 @@ static void tmc_remove(struct mdev_device *mdev)
 	vfio_put_device(&st->vdev);
 }
 
-static int tmc_param_get(struct mdev_device *mdev,
-			 const struct migc_param *param,
+static int tmc_param_get(struct mdev_device *mdev, unsigned int idx,
 			 struct migc_value *val)
 {
 	struct tmc_state *st = dev_get_drvdata(&mdev->dev);
 
-	val->type = param->type;
+	val->type = tmc_params[idx].type;
 	mutex_lock(&st->lock);
-	switch (param - tmc_params) {
+	switch (idx) {
 	case TMC_LEVEL:
 		val->i = st->level;
 		break;
@@ -331,14 +348,13 @@ static int tmc_param_get(struct mdev_device *mdev,
 	return 0;
 }
 
-static int tmc_param_set(struct mdev_device *mdev,
-			 const struct migc_param *param,
+static int tmc_param_set(struct mdev_device *mdev, unsigned int idx,
 			 const struct migc_value *val)
 {
 	struct tmc_state *st = dev_get_drvdata(&mdev->dev);
 
 	mutex_lock(&st->lock);
-	switch (param - tmc_params) {
+	switch (idx) {
 	case TMC_LEVEL:
 		st->level = val->i;
 		break;
@@ -352,9 +368,69 @@ static int tmc_param_set(struct mdev_device *mdev,
 	return 0;
 }
 
+static ssize_t tmc_block_save(struct mdev_device *mdev, void *buf,
+			      size_t size)
+{
+	struct tmc_state *st = dev_get_drvdata(&mdev->dev);
+	u32 irq;
+
+	mutex_lock(&st->lock);
+	irq = st->irq;
+	mutex_unlock(&st->lock);
+	if (!irq)
+		return 0;
+	put_unaligned_le16(TMC_BLOCK_VERSION, buf);
+	put_unaligned_le16(0, buf + 2);
+	put_unaligned_le32(irq, buf + 4);
+	return TMC_BLOCK_LEN;
+}
+
+static int tmc_block_load(struct mdev_device *mdev, const void *buf,
+			  size_t len)
+{
+	struct tmc_state *st = dev_get_drvdata(&mdev->dev);
+	u32 irq = 0;
+
+	if (buf) {
+		if (len != TMC_BLOCK_LEN ||
+		    get_unaligned_le16(buf) != TMC_BLOCK_VERSION ||
+		    get_unaligned_le16(buf + 2))
+			return -EPROTO;
+		irq = get_unaligned_le32(buf + 4);
+		if (irq > TMC_IRQ_MAX)
+			return -EPROTO;
+	}
+	mutex_lock(&st->lock);
+	st->loaded_irq = irq;
+	mutex_unlock(&st->lock);
+	return 0;
+}
+
+static int tmc_block_resume(struct mdev_device *mdev)
+{
+	struct tmc_state *st = dev_get_drvdata(&mdev->dev);
+	int ret = 0;
+
+	mutex_lock(&st->lock);
+	if (st->resume_fail)
+		ret = -st->resume_fail;
+	else
+		st->irq = st->loaded_irq;
+	mutex_unlock(&st->lock);
+	return ret;
+}
+
+static const struct mdev_migration_config_block tmc_block = {
+	.max_len = TMC_BLOCK_LEN,
+	.save = tmc_block_save,
+	.load = tmc_block_load,
+	.resume = tmc_block_resume,
+};
+
 static const struct mdev_migration_ops tmc_migration_ops = {
 	.get = tmc_param_get,
 	.set = tmc_param_set,
+	.config_block = &tmc_block,
 };
 
 /* <device>/shift: add N to the level, the driver's own configuration file */
@@ -398,9 +474,63 @@ static ssize_t fail_store(struct device *dev, struct device_attribute *attr,
 }
 static DEVICE_ATTR_WO(fail);
 
+/* <device>/irq: state the guest sets, not configuration */
+static ssize_t irq_show(struct device *dev, struct device_attribute *attr,
+			char *buf)
+{
+	struct tmc_state *st = dev_get_drvdata(dev);
+	u32 irq;
+
+	mutex_lock(&st->lock);
+	irq = st->irq;
+	mutex_unlock(&st->lock);
+	return sysfs_emit(buf, "%u\n", irq);
+}
+
+static ssize_t irq_store(struct device *dev, struct device_attribute *attr,
+			 const char *buf, size_t count)
+{
+	struct tmc_state *st = dev_get_drvdata(dev);
+	u32 irq;
+	int ret;
+
+	ret = kstrtou32(buf, 10, &irq);
+	if (ret)
+		return ret;
+	if (irq > TMC_IRQ_MAX)
+		return -EINVAL;
+	mutex_lock(&st->lock);
+	st->irq = irq;
+	mutex_unlock(&st->lock);
+	return count;
+}
+static DEVICE_ATTR_RW(irq);
+
+/* <device>/resume_fail: the errno the next resume() fails with, 0 none */
+static ssize_t resume_fail_store(struct device *dev,
+				 struct device_attribute *attr,
+				 const char *buf, size_t count)
+{
+	struct tmc_state *st = dev_get_drvdata(dev);
+	int err, ret;
+
+	ret = kstrtoint(buf, 10, &err);
+	if (ret)
+		return ret;
+	if (err < 0 || err >= MAX_ERRNO)
+		return -EINVAL;
+	mutex_lock(&st->lock);
+	st->resume_fail = err;
+	mutex_unlock(&st->lock);
+	return count;
+}
+static DEVICE_ATTR_WO(resume_fail);
+
 static struct attribute *tmc_attrs[] = {
 	&dev_attr_shift.attr,
 	&dev_attr_fail.attr,
+	&dev_attr_irq.attr,
+	&dev_attr_resume_fail.attr,
 	NULL,
 };
 ATTRIBUTE_GROUPS(tmc);
