@@ -13,27 +13,34 @@
  * - ``<device>/migration/params/<name>``
  *
  * and enforces the parameters' access classes. The driver keeps the
- * current parameter values and applies them; see
+ * current parameter values and applies them. If the VFIO device that the
+ * driver's probe() registers has no migration support, the core removes
+ * those files again and warns; see
  * Documentation/driver-api/vfio-mediated-device-migration.rst.
  */
 #ifndef _LINUX_MDEV_MIGRATION_H
 #define _LINUX_MDEV_MIGRATION_H
 
 #include <linux/migcompat.h>
+#include <linux/sizes.h>
 #include <uapi/linux/vfio.h>
 
 struct mdev_device;
+struct mdev_migration_config_block;
 struct mdev_type;
 
 /**
  * struct mdev_migration_ops - a driver's migration compatibility callbacks
- * @get: read the current value of @param into @val. For a %MIGC_STR
- *	parameter, point @val->s at a string that stays valid until the next
- *	call of @get or @set for this device; the core copies it at once.
- *	Mandatory.
- * @set: apply @val to @param. The core has already checked the type, the
- *	allowed values and the access class; return 0 or a negative errno.
- *	Mandatory if the model has writable parameters.
+ * @get: read the current value of parameter @idx (its index in the
+ *	model's parameter table) into @val. For a %MIGC_STR parameter, point
+ *	@val->s at a string that stays valid until the next call of @get or
+ *	@set for this device; the core copies it at once. Never called for a
+ *	parameter fixed by the type (migc_param_fixed(), e.g. one made with
+ *	MIGC_PARAM_FIXED_INT()): the core answers with its init_value.
+ *	Mandatory if the model has other parameters.
+ * @set: apply @val to parameter @idx. The core has already checked the
+ *	type, the allowed values and the access class; return 0 or a
+ *	negative errno. Mandatory if the model has writable parameters.
  * @check: optional rule 4 of a device check, after the generic rules
  *	passed: can this device, as configured now, accept a migration
  *	stream from the device @src describes? Return 0, or -EPROTO and fill
@@ -58,6 +65,8 @@ struct mdev_type;
  *	-EPROTO. Called without the device's migration lock.
  * @predecessor_len: length of the predecessor's stream header, at least 4
  *	and at most %MDEV_MIGRATION_STREAM_DESC_MAX
+ * @config_block: optional, for a driver of the config-only migration
+ *	whose device has state beyond its configuration
  *
  * The core calls @snapshot, @get, @set and @check of one device with that
  * device's migration lock held, so they are serialized against each other
@@ -67,9 +76,9 @@ struct mdev_type;
  * while calling one of those.
  */
 struct mdev_migration_ops {
-	int (*get)(struct mdev_device *mdev, const struct migc_param *param,
+	int (*get)(struct mdev_device *mdev, unsigned int idx,
 		   struct migc_value *val);
-	int (*set)(struct mdev_device *mdev, const struct migc_param *param,
+	int (*set)(struct mdev_device *mdev, unsigned int idx,
 		   const struct migc_value *val);
 	int (*check)(struct mdev_device *mdev, const struct migc_desc *src,
 		     struct migc_reason *why);
@@ -79,6 +88,7 @@ struct mdev_migration_ops {
 	int (*predecessor)(struct mdev_device *mdev, const void *hdr,
 			   size_t len, struct migc_desc *implied);
 	size_t predecessor_len;
+	const struct mdev_migration_config_block *config_block;
 };
 
 void mdev_migration_opened(struct mdev_device *mdev);
@@ -150,6 +160,43 @@ struct vfio_migration_ops;
 #define MDEV_MIGRATION_CONFIG_FLAGS \
 	(VFIO_MIGRATION_STOP_COPY | VFIO_MIGRATION_P2P | VFIO_MIGRATION_PRE_COPY)
 extern const struct vfio_migration_ops mdev_migration_config_ops;
+
+/* Longest driver block of a config-only migration stream */
+#define MDEV_MIGRATION_CONFIG_BLOCK_MAX	SZ_1M
+
+/**
+ * struct mdev_migration_config_block - device state after the description
+ * @max_len: the longest block @save writes and @load takes, at most
+ *	%MDEV_MIGRATION_CONFIG_BLOCK_MAX
+ * @save: the source's side: write the device's state beyond its
+ *	configuration to @buf, at most @size bytes, and return its length,
+ *	0 for nothing to send, or a negative errno, which fails the state
+ *	change. Called when the device enters STOP_COPY: it is stopped and
+ *	its configuration frozen, so the block and the description agree.
+ * @load: the destination's side, on RESUMING -> STOP once the description
+ *	was accepted: check the block the source sent (@buf, @len), or its
+ *	absence (%NULL, 0), and keep what it says for @resume. Return 0, or
+ *	-EPROTO (the state change fails, the device stays in RESUMING) with
+ *	nothing of the device touched.
+ * @resume: optional: apply what @load kept when the device next leaves
+ *	STOP for a running state. An error fails that state change: the device stays in
+ *	STOP, and a VMM may try again or reset the device, which drops what
+ *	@load kept.
+ *
+ * The block's content is the driver's, versioned by the driver; the core
+ * frames it after the description (magic %MDEV_MIGRATION_BLOCK_MAGIC,
+ * le32 length) and refuses a block longer than @max_len with -EPROTO
+ * before the driver sees it. The callbacks run with the migration state
+ * lock held and may sleep.
+ */
+struct mdev_migration_config_block {
+	size_t max_len;
+	ssize_t (*save)(struct mdev_device *mdev, void *buf, size_t size);
+	int (*load)(struct mdev_device *mdev, const void *buf, size_t len);
+	int (*resume)(struct mdev_device *mdev);
+};
+
+#define MDEV_MIGRATION_BLOCK_MAGIC	0x4244444d	/* "MDDB" */
 
 void mdev_migration_config_reset(struct mdev_device *mdev);
 int mdev_migration_config_hold(struct mdev_device *mdev);

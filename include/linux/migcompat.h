@@ -64,7 +64,9 @@ enum migc_type {
 /**
  * enum migc_access - when a parameter may be written
  * @MIGC_CREATE: from device creation until the device is first opened
- * @MIGC_RUNTIME: any time except while a migration is in progress
+ * @MIGC_RUNTIME: any time the device runs: not while a migration is in
+ *	progress nor while the VMM has stopped the device (for an mdev, while
+ *	its driver has called mdev_migration_freeze())
  * @MIGC_READONLY: never written; derived from the device or the host
  */
 enum migc_access {
@@ -116,6 +118,9 @@ struct migc_range {
  *	(%MIGC_BOOL, %MIGC_STR); 0 means any value of the type
  * @allowed: allowed values of a %MIGC_BOOL or %MIGC_STR parameter
  * @ranges: allowed values of a %MIGC_INT parameter
+ * @fixed: the type fixes the parameter to @init_value, its only allowed
+ *	value (MIGC_PARAM_FIXED_INT() and _STR()); readonly, no @allowed or
+ *	@ranges
  * @driver_compares: a device check does not require the source's value to
  *	equal the current one (rule 2); the driver's own check (rule 4)
  *	compares them, e.g. hardware where a newer generation can take the
@@ -133,6 +138,7 @@ struct migc_param {
 	unsigned int nr_allowed;
 	const struct migc_value *allowed;
 	const struct migc_range *ranges;
+	bool fixed;
 	bool driver_compares;
 };
 
@@ -157,6 +163,38 @@ struct migc_caps {
 	const struct migc_model *models;
 	unsigned int nr_models;
 };
+
+/*
+ * A parameter fixed by the device type: readonly, its init_value is its
+ * only allowed value. The mdev core answers for such a parameter itself
+ * (migc_param_fixed()); the driver's get() never sees it.
+ */
+#define MIGC_PARAM_FIXED_INT(_name, _v) {				\
+	.name = (_name), .type = MIGC_INT, .access = MIGC_READONLY,	\
+	.init_value = MIGC_INT_VALUE(_v), .fixed = true,		\
+}
+
+#define MIGC_PARAM_FIXED_STR(_name, _s) {				\
+	.name = (_name), .type = MIGC_STR, .access = MIGC_READONLY,	\
+	.init_value = MIGC_STR_VALUE(_s), .fixed = true,		\
+}
+
+/**
+ * migc_param_fixed() - is a parameter fixed by the device type?
+ * @p: a parameter of a valid table
+ *
+ * Return: true if @p is readonly and allows one value only: its
+ * init_value, which every device of the type then has. Either @p is
+ * marked @fixed or its allowed values are that one value.
+ */
+static inline bool migc_param_fixed(const struct migc_param *p)
+{
+	if (p->fixed)
+		return true;
+	if (p->access != MIGC_READONLY || p->nr_allowed != 1)
+		return false;
+	return p->type != MIGC_INT || p->ranges[0].min == p->ranges[0].max;
+}
 
 /**
  * struct migc_desc_param - one parameter of a parsed description
@@ -218,8 +256,10 @@ enum migc_verdict {
  * struct migc_reason - the human-readable reason of a failed check
  * @verdict: what failed
  * @param: parameter concerned, empty for rules 1 and 4
- * @src: source value (or model), printed as in JSON, possibly truncated
- * @dst: destination value (or model, or allowed values), possibly truncated
+ * @src: source value (or model), printed as in JSON, possibly truncated;
+ *	empty if the source does not list the parameter
+ * @dst: destination value (or model, or allowed values), possibly
+ *	truncated; empty if the destination does not know the parameter
  */
 struct migc_reason {
 	enum migc_verdict verdict;
@@ -242,6 +282,7 @@ const struct migc_param *migc_model_find(const struct migc_model *model,
 /* Validation of names, values and tables. */
 bool migc_name_valid(const char *name, size_t len);
 bool migc_model_name_valid(const char *name, size_t len);
+const char *migc_param_problem(const struct migc_param *p);
 int migc_model_validate(const struct migc_model *model);
 int migc_caps_validate(const struct migc_caps *caps);
 bool migc_value_allowed(const struct migc_param *param,

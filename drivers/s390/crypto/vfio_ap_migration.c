@@ -377,22 +377,19 @@ static int vfio_ap_mig_snapshot(struct mdev_device *mdev)
 					 matrix_mdev);
 }
 
-static int vfio_ap_mig_get(struct mdev_device *mdev,
-			   const struct migc_param *param,
+static int vfio_ap_mig_get(struct mdev_device *mdev, unsigned int idx,
 			   struct migc_value *val)
 {
-	return vfio_ap_mig_host_get(vfio_ap_mig_mdev(mdev),
-				    param - vfio_ap_mig_model.params, val);
+	return vfio_ap_mig_host_get(vfio_ap_mig_mdev(mdev), idx, val);
 }
 
-static int vfio_ap_mig_set(struct mdev_device *mdev,
-			   const struct migc_param *param,
+static int vfio_ap_mig_set(struct mdev_device *mdev, unsigned int idx,
 			   const struct migc_value *val)
 {
 	struct ap_matrix_mdev *matrix_mdev = vfio_ap_mig_mdev(mdev);
 
 	return vfio_ap_mig_host_set(vfio_ap_mig_host(matrix_mdev), matrix_mdev,
-				    param - vfio_ap_mig_model.params, val);
+				    idx, val);
 }
 
 static int vfio_ap_mig_check(struct mdev_device *mdev,

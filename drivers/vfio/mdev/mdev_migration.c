@@ -28,11 +28,13 @@
  */
 
 #include <kunit/visibility.h>
+#include <linux/error-injection.h>
 #include <linux/mdev.h>
 #include <linux/mdev_migration.h>
 #include <linux/mutex.h>
 #include <linux/slab.h>
 #include <linux/sysfs.h>
+#include <linux/vfio.h>
 
 #include "mdev_private.h"
 #include "mdev_migration_priv.h"
@@ -90,7 +92,8 @@ struct mdev_migration_values {
 
 bool mdev_migration_supported(struct mdev_type *mtype)
 {
-	return mtype->parent->mdev_driver->migration && mtype->migration_caps;
+	return mtype->parent->mdev_driver->migration && mtype->migration_caps &&
+	       !READ_ONCE(mtype->migration_withdrawn);
 }
 
 /*
@@ -122,21 +125,36 @@ static int mdev_mig_verdict_rule(enum migc_verdict verdict)
 	}
 }
 
-/* One ratelimited line per failed check: object, rule, parameter, values. */
+/* A side of a reason that has no value: the parameter is not there. */
+static const char *mdev_mig_why_side(const char *s)
+{
+	return s[0] ? s : "(absent)";
+}
+
+/*
+ * One ratelimited line per check refused as incompatible (-EPROTO):
+ * object, rule, parameter if one is concerned, values. Malformed input
+ * (-EINVAL) is not logged: the errno says it all.
+ */
 static void mdev_mig_log_reason(struct device *dev, const char *type_name,
 				const struct migc_reason *why)
 {
 	const char *what = migc_verdict_str(why->verdict);
 	int rule = mdev_mig_verdict_rule(why->verdict);
+	char param[MIGC_NAME_MAX + 16] = "";
 
+	if (why->param[0])
+		snprintf(param, sizeof(param), ": parameter '%s'", why->param);
 	if (dev)
-		dev_notice_ratelimited(dev, "migration check failed: rule %d, %s: parameter '%s': source %s, destination %s\n",
-				       rule, what, why->param, why->src,
-				       why->dst);
+		dev_notice_ratelimited(dev, "migration check failed: rule %d, %s%s: source %s, destination %s\n",
+				       rule, what, param,
+				       mdev_mig_why_side(why->src),
+				       mdev_mig_why_side(why->dst));
 	else
-		pr_notice_ratelimited("mdev type %s: migration check failed: rule %d, %s: parameter '%s': source %s, destination %s\n",
-				      type_name, rule, what, why->param,
-				      why->src, why->dst);
+		pr_notice_ratelimited("mdev type %s: migration check failed: rule %d, %s%s: source %s, destination %s\n",
+				      type_name, rule, what, param,
+				      mdev_mig_why_side(why->src),
+				      mdev_mig_why_side(why->dst));
 }
 
 static struct migc_desc *mdev_mig_parse_desc(const char *buf, size_t len)
@@ -181,7 +199,7 @@ ssize_t mdev_migration_type_store(struct mdev_type *mtype, const char *buf,
 		if (ret)
 			why.verdict = MIGC_DRIVER_CHECK;
 	}
-	if (ret)
+	if (ret == -EPROTO)
 		mdev_mig_log_reason(NULL, kobject_name(&mtype->kobj), &why);
 	kvfree(src);
 	return ret ? ret : count;
@@ -199,6 +217,23 @@ static int mdev_mig_snapshot(struct mdev_device *mdev)
 
 	lockdep_assert_held(&mig->lock);
 	return mig->ops->snapshot ? mig->ops->snapshot(mdev) : 0;
+}
+
+/*
+ * The current value of @p: a parameter fixed by the type is its
+ * init_value, any other the driver's get() gives. Caller holds mig->lock.
+ */
+static int mdev_mig_get(struct mdev_device *mdev, const struct migc_param *p,
+			struct migc_value *v)
+{
+	struct mdev_migration *mig = mdev->migration;
+
+	lockdep_assert_held(&mig->lock);
+	if (migc_param_fixed(p)) {
+		*v = p->init_value;
+		return 0;
+	}
+	return mig->ops->get(mdev, p - mig->model->params, v);
 }
 
 /* Keep a copy of string @v in @vals; -E2BIG if no description could. */
@@ -235,7 +270,7 @@ static int mdev_mig_read_values(struct mdev_device *mdev,
 		const struct migc_param *p = &model->params[i];
 		struct migc_value *v = &vals->v[i];
 
-		ret = mig->ops->get(mdev, p, v);
+		ret = mdev_mig_get(mdev, p, v);
 		if (ret)
 			return ret;
 		if (WARN_ON_ONCE(v->type != p->type))
@@ -375,7 +410,7 @@ static int mdev_mig_check(struct mdev_device *mdev, const char *buf,
 	if (IS_ERR(src))
 		return PTR_ERR(src);
 	ret = mdev_mig_check_device(mdev, src, &why, from_file, NULL, 0);
-	if (ret == -EPROTO || ret == -EINVAL)
+	if (ret == -EPROTO)
 		mdev_mig_log_reason(mdev_dev(mdev), NULL, &why);
 	kvfree(src);
 	return ret;
@@ -549,6 +584,13 @@ void mdev_migration_freeze(struct mdev_device *mdev, bool frozen)
 }
 EXPORT_SYMBOL_GPL(mdev_migration_freeze);
 
+/* The driver's block of a config-only stream, or NULL */
+const struct mdev_migration_config_block *
+mdev_migration_config_block(struct mdev_device *mdev)
+{
+	return mdev->migration ? mdev->migration->ops->config_block : NULL;
+}
+
 /**
  * mdev_migration_model - the model a device implements
  * @mdev: the device
@@ -670,7 +712,7 @@ VISIBLE_IF_KUNIT ssize_t mdev_migration_param_show(struct mdev_device *mdev,
 		return ret;
 	ret = mdev_mig_snapshot(mdev);
 	if (!ret)
-		ret = mig->ops->get(mdev, p, &v);
+		ret = mdev_mig_get(mdev, p, &v);
 	if (!ret)
 		ret = migc_value_print(&v, buf, PAGE_SIZE - 1);
 	mutex_unlock(&mig->lock);
@@ -717,7 +759,7 @@ static int mdev_mig_param_is_current(struct mdev_device *mdev,
 	lockdep_assert_held(&mig->lock);
 	ret = mdev_mig_snapshot(mdev);
 	if (!ret)
-		ret = mig->ops->get(mdev, p, &cur);
+		ret = mdev_mig_get(mdev, p, &cur);
 	if (ret)
 		return ret;
 	return migc_value_equal(&cur, v);
@@ -771,7 +813,7 @@ static int mdev_mig_param_apply(struct mdev_device *mdev,
 	if (!ret)
 		ret = mdev_mig_desc_fits(mdev, p, v);
 	if (!ret)
-		ret = mig->ops->set(mdev, p, v);
+		ret = mig->ops->set(mdev, p - mig->model->params, v);
 	return ret;
 }
 
@@ -957,6 +999,8 @@ int mdev_migration_add_dir(struct mdev_device *mdev)
 		mdev_migration_del_dir(mdev);
 	return ret;
 }
+/* The create path's error handling is tested with fail_function */
+ALLOW_ERROR_INJECTION(mdev_migration_add_dir, ERRNO);
 
 /**
  * mdev_migration_del_dir - remove migration/ before the device is deleted
@@ -973,6 +1017,56 @@ void mdev_migration_del_dir(struct mdev_device *mdev)
 	kobject_del(mig->kobj);
 	kobject_put(mig->kobj);
 	mig->kobj = NULL;
+}
+
+/* The VFIO core's device of a VFIO driver's device, its child. */
+static int mdev_mig_match_vfio(struct device *dev, const void *data)
+{
+	return dev->class && !strcmp(dev->class->name, "vfio-dev");
+}
+
+/* Can the VFIO device that the driver's probe() registered migrate? */
+static bool mdev_mig_vfio_migrates(struct mdev_device *mdev)
+{
+	struct vfio_device *vdev;
+	struct device *child;
+	bool ret;
+
+	child = device_find_child(&mdev->dev, NULL, mdev_mig_match_vfio);
+	if (!child)
+		return false;
+	vdev = container_of(child, struct vfio_device, device);
+	ret = vdev->mig_ops &&
+	      (vdev->migration_flags & VFIO_MIGRATION_STOP_COPY);
+	put_device(child);
+	return ret;
+}
+
+/**
+ * mdev_migration_check_vfio - does a bound device keep its migration files?
+ * @mdev: the device, whose driver's probe() just succeeded
+ *
+ * A type's migration_info.json says that its devices can migrate. If the
+ * VFIO device the driver registered in probe() has no migration support,
+ * that is not so: warn, remove the device's migration files, and the
+ * type's, and create later devices of the type without them. Drivers
+ * whose types can migrate only on some hardware set
+ * &mdev_type.migration_caps only for those.
+ */
+void mdev_migration_check_vfio(struct mdev_device *mdev)
+{
+	struct mdev_type *mtype = mdev->type;
+
+	if (!mdev->migration || mdev_mig_vfio_migrates(mdev))
+		return;
+	dev_warn(&mdev->dev, "type %s declares migration compatibility, but its VFIO device cannot migrate: no migration files\n",
+		 mtype->sysfs_name);
+	sysfs_remove_file(&mdev->dev.kobj, &dev_attr_migration_info.attr);
+	mdev_migration_del_dir(mdev);
+	if (!READ_ONCE(mtype->migration_withdrawn)) {
+		WRITE_ONCE(mtype->migration_withdrawn, true);
+		mdev_type_remove_migration_file(mtype);
+	}
 }
 
 /**
@@ -1019,33 +1113,67 @@ void mdev_migration_unbind(struct mdev_device *mdev)
 }
 EXPORT_SYMBOL_IF_KUNIT(mdev_migration_unbind);
 
-static bool mdev_mig_has_writable(const struct migc_model *model)
+/*
+ * What keeps one parameter of a model from being published: an invalid
+ * entry (the engine's verdict), or a readonly parameter that allows any
+ * value and that no check() of the driver compares, which a type check
+ * would then accept with any value at all.
+ */
+static const char *mdev_mig_param_problem(const struct migc_param *p)
 {
-	unsigned int i;
+	const char *why = migc_param_problem(p);
 
-	for (i = 0; i < model->nr_params; i++)
-		if (model->params[i].access != MIGC_READONLY)
-			return true;
-	return false;
+	if (!why && p->access == MIGC_READONLY && !p->nr_allowed &&
+	    !p->fixed && !p->driver_compares)
+		why = "is readonly without allowed_values: a type check would accept any value";
+	return why;
 }
 
-/* Parameters whose equality only the driver's check() compares. */
-static bool mdev_mig_has_driver_compares(const struct migc_model *model)
+/* What keeps a type's table from being published, or NULL. */
+static const char *mdev_mig_caps_problem(const struct migc_caps *caps,
+					 const struct mdev_migration_ops *ops,
+					 const char **param)
 {
+	const struct migc_model *model = caps->models;
+	bool get = false, set = false, check = false;
 	unsigned int i;
 
-	for (i = 0; i < model->nr_params; i++)
-		if (model->params[i].driver_compares)
-			return true;
-	return false;
+	/* A device implements its type's one model. */
+	if (!model || caps->nr_models != 1)
+		return "does not have exactly one model";
+	if (model->nr_params > MIGC_MAX_PARAMS ||
+	    (model->nr_params && !model->params))
+		return "has a malformed parameter table";
+	for (i = 0; i < model->nr_params; i++) {
+		const struct migc_param *p = &model->params[i];
+		const char *why = mdev_mig_param_problem(p);
+
+		if (why) {
+			*param = p->name ?: "";
+			return why;
+		}
+		get |= !migc_param_fixed(p);
+		set |= p->access != MIGC_READONLY;
+		check |= p->driver_compares;
+	}
+	if (migc_caps_validate(caps))
+		return "has an invalid model name or a parameter name twice";
+	if (get && !ops->get)
+		return "has parameters not fixed by the type, and the driver no get()";
+	if (set && !ops->set)
+		return "has writable parameters, and the driver no set()";
+	if (check && !ops->check)
+		return "has driver_compares parameters, and the driver no check()";
+	return NULL;
 }
 
 /**
  * mdev_migration_validate - check a parent's migration tables
  * @parent: the parent being registered
  *
- * A table error is a driver bug: warn once and refuse the registration
- * rather than publish capabilities the engine cannot honour.
+ * A table error is a driver bug: warn, saying which type and parameter and
+ * why, and refuse the registration rather than publish capabilities the
+ * engine cannot honour.
  *
  * Return: 0 or -EINVAL.
  */
@@ -1056,26 +1184,39 @@ int mdev_migration_validate(struct mdev_parent *parent)
 
 	if (!ops)
 		return 0;
-	if (WARN_ON(!ops->get))
+	if (ops->predecessor &&
+	    (ops->predecessor_len < sizeof(__le32) ||
+	     ops->predecessor_len > MDEV_MIGRATION_STREAM_DESC_MAX)) {
+		dev_warn(parent->dev, "migration: predecessor_len %zu out of range\n",
+			 ops->predecessor_len);
 		return -EINVAL;
-	if (WARN_ON(ops->predecessor &&
-		    (ops->predecessor_len < sizeof(__le32) ||
-		     ops->predecessor_len > MDEV_MIGRATION_STREAM_DESC_MAX)))
+	}
+	if (ops->config_block &&
+	    (!ops->config_block->save || !ops->config_block->load ||
+	     !ops->config_block->max_len ||
+	     ops->config_block->max_len > MDEV_MIGRATION_CONFIG_BLOCK_MAX)) {
+		dev_warn(parent->dev, "migration: config_block needs save(), load() and a max_len of at most %u\n",
+			 MDEV_MIGRATION_CONFIG_BLOCK_MAX);
 		return -EINVAL;
+	}
 	for (i = 0; i < parent->nr_types; i++) {
-		const struct migc_caps *caps = parent->types[i]->migration_caps;
+		struct mdev_type *mtype = parent->types[i];
+		const char *why, *param = NULL;
 
-		if (!caps)
+		WRITE_ONCE(mtype->migration_withdrawn, false);
+		if (!mtype->migration_caps)
 			continue;
-		/* A device implements its type's one model. */
-		if (WARN_ON(migc_caps_validate(caps) || caps->nr_models != 1))
-			return -EINVAL;
-		if (WARN_ON(!ops->set &&
-			    mdev_mig_has_writable(&caps->models[0])))
-			return -EINVAL;
-		if (WARN_ON(!ops->check &&
-			    mdev_mig_has_driver_compares(&caps->models[0])))
-			return -EINVAL;
+		why = mdev_mig_caps_problem(mtype->migration_caps, ops, &param);
+		if (!why)
+			continue;
+		if (param)
+			dev_warn(parent->dev, "mdev type %s: migration parameter '%s' %s\n",
+				 mtype->sysfs_name, param, why);
+		else
+			dev_warn(parent->dev, "mdev type %s: migration table %s\n",
+				 mtype->sysfs_name, why);
+		return -EINVAL;
 	}
 	return 0;
 }
+EXPORT_SYMBOL_IF_KUNIT(mdev_migration_validate);

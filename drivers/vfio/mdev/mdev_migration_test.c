@@ -8,6 +8,7 @@
  * migration driven through its ops as a VMM does.
  */
 
+#include <kunit/device.h>
 #include <kunit/test.h>
 #include <kunit/visibility.h>
 #include <linux/completion.h>
@@ -17,6 +18,7 @@
 #include <linux/mdev.h>
 #include <linux/mdev_migration.h>
 #include <linux/mman.h>
+#include <linux/poll.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
 #include <linux/unaligned.h>
@@ -32,6 +34,10 @@ enum { FAKE_PORTS, FAKE_TURBO, FAKE_SERIAL, FAKE_NR_PARAMS };
 
 static const struct migc_range fake_ports_ranges[] = { { 1, 4 } };
 
+static const struct migc_value fake_serials[] = {
+	MIGC_STR_VALUE("sn-1"), MIGC_STR_VALUE("sn-2"),
+};
+
 static const struct migc_param fake_params[FAKE_NR_PARAMS] = {
 	[FAKE_PORTS] = {
 		.name = "ports", .type = MIGC_INT, .access = MIGC_CREATE,
@@ -46,6 +52,7 @@ static const struct migc_param fake_params[FAKE_NR_PARAMS] = {
 	[FAKE_SERIAL] = {
 		.name = "serial", .type = MIGC_STR, .access = MIGC_READONLY,
 		.init_value = MIGC_STR_VALUE("sn-1"),
+		.nr_allowed = ARRAY_SIZE(fake_serials), .allowed = fake_serials,
 	},
 };
 
@@ -98,7 +105,7 @@ static int fake_snapshot(struct mdev_device *mdev)
 	return 0;
 }
 
-static int fake_get(struct mdev_device *mdev, const struct migc_param *p,
+static int fake_get(struct mdev_device *mdev, unsigned int idx,
 		    struct migc_value *v)
 {
 	struct mdev_mig_fake *f = to_fake(mdev);
@@ -107,8 +114,8 @@ static int fake_get(struct mdev_device *mdev, const struct migc_param *p,
 		f->fresh--;
 	else
 		f->unsnapshotted++;
-	v->type = p->type;
-	switch (p - fake_params) {
+	v->type = fake_params[idx].type;
+	switch (idx) {
 	case FAKE_PORTS:
 		v->i = f->ports;
 		break;
@@ -122,15 +129,15 @@ static int fake_get(struct mdev_device *mdev, const struct migc_param *p,
 	return 0;
 }
 
-static int fake_set(struct mdev_device *mdev, const struct migc_param *p,
+static int fake_set(struct mdev_device *mdev, unsigned int idx,
 		    const struct migc_value *v)
 {
 	struct mdev_mig_fake *f = to_fake(mdev);
 
 	f->sets++;
-	if (p - fake_params == FAKE_PORTS)
+	if (idx == FAKE_PORTS)
 		f->ports = v->i;
-	else if (p - fake_params == FAKE_TURBO)
+	else if (idx == FAKE_TURBO)
 		f->turbo = v->b;
 	else
 		return -EIO;	/* the core never sets a readonly parameter */
@@ -1064,6 +1071,262 @@ static void mdev_mig_test_config_refusal(struct kunit *test)
 	fake_done(test, dst);
 }
 
+/* A poller of a data fd, as a VMM's poll() registers one. */
+struct cfg_poller {
+	poll_table pt;
+	wait_queue_entry_t entry;
+	wait_queue_head_t *head;
+	struct completion woken;
+};
+
+static int cfg_poller_wake(wait_queue_entry_t *entry, unsigned int mode,
+			   int sync, void *key)
+{
+	struct cfg_poller *p = container_of(entry, struct cfg_poller, entry);
+
+	complete(&p->woken);
+	return 0;
+}
+
+static void cfg_poller_queue(struct file *filp, wait_queue_head_t *head,
+			     poll_table *pt)
+{
+	struct cfg_poller *p = container_of(pt, struct cfg_poller, pt);
+
+	p->head = head;
+	init_waitqueue_func_entry(&p->entry, cfg_poller_wake);
+	add_wait_queue(head, &p->entry);
+}
+
+/*
+ * poll() after ENOMSG: nothing until the VMM moves to STOP_COPY (then
+ * EOF is readable) or the migration fails, which wakes the poller even
+ * when reported from a hard interrupt; the destination always takes
+ * writes; an ended session is EPOLLERR.
+ */
+static void mdev_mig_test_config_poll(struct kunit *test)
+{
+	struct mdev_mig_fake *src = fake_new(test), *dst = fake_new(test);
+	struct vfio_device *vs = fake_vdev(test, src), *vd = fake_vdev(test, dst);
+	char __user *ubuf = mdev_migration_kunit_ubuf(test, PAGE_SIZE);
+	struct cfg_poller p = {};
+	struct file *sf, *df;
+
+	sf = cfg_set(test, vs, VFIO_DEVICE_STATE_PRE_COPY);
+	KUNIT_ASSERT_FALSE(test, IS_ERR_OR_NULL(sf));
+	KUNIT_EXPECT_EQ(test, vfs_poll(sf, NULL), EPOLLIN | EPOLLRDNORM);
+	KUNIT_EXPECT_GT(test, cfg_read(sf, ubuf, PAGE_SIZE), 12);
+	KUNIT_EXPECT_EQ(test, cfg_read(sf, ubuf, 1), -ENOMSG);
+
+	init_completion(&p.woken);
+	init_poll_funcptr(&p.pt, cfg_poller_queue);
+	KUNIT_EXPECT_EQ(test, vfs_poll(sf, &p.pt), 0);
+	KUNIT_ASSERT_NOT_NULL(test, p.head);
+	cfg_fail_in_hardirq(test, src->mdev);
+	KUNIT_EXPECT_TRUE(test, wait_for_completion_timeout(&p.woken, 5 * HZ));
+	remove_wait_queue(p.head, &p.entry);
+	KUNIT_EXPECT_EQ(test, vfs_poll(sf, NULL), EPOLLERR);
+	KUNIT_EXPECT_EQ(test, cfg_read(sf, ubuf, 1), -ENODEV);
+	KUNIT_EXPECT_NULL(test, cfg_set(test, vs, VFIO_DEVICE_STATE_RUNNING));
+	KUNIT_EXPECT_EQ(test, vfs_poll(sf, NULL), EPOLLERR);
+
+	/* PRE_COPY -> STOP_COPY on the same fd wakes its poller: EOF */
+	sf = cfg_set(test, vs, VFIO_DEVICE_STATE_PRE_COPY);
+	KUNIT_ASSERT_FALSE(test, IS_ERR_OR_NULL(sf));
+	KUNIT_EXPECT_GT(test, cfg_read(sf, ubuf, PAGE_SIZE), 12);
+	reinit_completion(&p.woken);
+	p.head = NULL;
+	KUNIT_EXPECT_EQ(test, vfs_poll(sf, &p.pt), 0);
+	KUNIT_ASSERT_NOT_NULL(test, p.head);
+	KUNIT_EXPECT_NULL(test, cfg_set(test, vs, VFIO_DEVICE_STATE_STOP_COPY));
+	KUNIT_EXPECT_TRUE(test, wait_for_completion_timeout(&p.woken, 5 * HZ));
+	remove_wait_queue(p.head, &p.entry);
+	KUNIT_EXPECT_EQ(test, vfs_poll(sf, NULL), EPOLLIN | EPOLLRDNORM);
+	KUNIT_EXPECT_EQ(test, cfg_read(sf, ubuf, 1), 0);
+
+	df = cfg_set(test, vd, VFIO_DEVICE_STATE_RESUMING);
+	KUNIT_ASSERT_FALSE(test, IS_ERR_OR_NULL(df));
+	KUNIT_EXPECT_EQ(test, vfs_poll(df, NULL), EPOLLOUT | EPOLLWRNORM);
+	mdev_migration_config_reset(dst->mdev);	/* as close_device() */
+	KUNIT_EXPECT_EQ(test, vfs_poll(df, NULL), EPOLLERR);
+	KUNIT_EXPECT_NULL(test, cfg_set(test, vs, VFIO_DEVICE_STATE_RUNNING));
+	fake_done(test, src);
+	fake_done(test, dst);
+}
+
+/* The config-only ops of a VFIO device that is no mdev: ENODEV, no access. */
+static void mdev_mig_test_config_not_mdev(struct kunit *test)
+{
+	struct vfio_device *vdev;
+	unsigned long size;
+	enum vfio_device_mig_state state;
+
+	vdev = kunit_kzalloc(test, sizeof(*vdev), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, vdev);
+	vdev->dev = kunit_device_register(test, "mdev_mig_not_mdev");
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, vdev->dev);
+	KUNIT_EXPECT_EQ(test, mdev_migration_config_ops.migration_get_state(
+				      vdev, &state), -ENODEV);
+	KUNIT_EXPECT_EQ(test, mdev_migration_config_ops.migration_get_data_size(
+				      vdev, &size), -ENODEV);
+	KUNIT_EXPECT_PTR_EQ(test, mdev_migration_config_ops.migration_set_state(
+				vdev, VFIO_DEVICE_STATE_STOP), ERR_PTR(-ENODEV));
+}
+
+/* Tables that registration must refuse, and ones it must take. */
+static const struct migc_range valid_one_to_four[] = { { 1, 4 } };
+static const struct migc_value valid_colours[] = {
+	MIGC_STR_VALUE("red"), MIGC_STR_VALUE("blue"),
+};
+
+struct valid_case {
+	const char *what;
+	struct migc_param param;
+	bool no_get;
+	bool check;
+	int ret;
+};
+
+static const struct valid_case valid_cases[] = {
+	{ "readonly, any value",
+	  { .name = "serial", .type = MIGC_STR, .access = MIGC_READONLY,
+	    .init_value = MIGC_STR_VALUE("x") }, .ret = -EINVAL },
+	{ "readonly, any value, compared by check()",
+	  { .name = "serial", .type = MIGC_STR, .access = MIGC_READONLY,
+	    .init_value = MIGC_STR_VALUE("x"), .driver_compares = true },
+	  .check = true },
+	{ "readonly, two values",
+	  { .name = "colour", .type = MIGC_STR, .access = MIGC_READONLY,
+	    .init_value = MIGC_STR_VALUE("red"), .nr_allowed = 2,
+	    .allowed = valid_colours } },
+	{ "init_value outside allowed_values",
+	  { .name = "ports", .type = MIGC_INT, .access = MIGC_CREATE,
+	    .init_value = MIGC_INT_VALUE(5), .nr_allowed = 1,
+	    .ranges = valid_one_to_four }, .ret = -EINVAL },
+	{ "off_value outside allowed_values",
+	  { .name = "ports", .type = MIGC_INT, .access = MIGC_CREATE,
+	    .init_value = MIGC_INT_VALUE(2), .has_off = true,
+	    .off_value = MIGC_INT_VALUE(0), .nr_allowed = 1,
+	    .ranges = valid_one_to_four }, .ret = -EINVAL },
+	{ "off_value of another type",
+	  { .name = "turbo", .type = MIGC_BOOL, .access = MIGC_RUNTIME,
+	    .init_value = MIGC_BOOL_VALUE(true), .has_off = true,
+	    .off_value = MIGC_INT_VALUE(0) }, .ret = -EINVAL },
+	{ "fixed int, no get()",
+	  MIGC_PARAM_FIXED_INT("ports", 2), .no_get = true },
+	{ "fixed str, no get()",
+	  MIGC_PARAM_FIXED_STR("format", "xrgb8888"), .no_get = true },
+	{ "fixed, but runtime",
+	  { .name = "ports", .type = MIGC_INT, .access = MIGC_RUNTIME,
+	    .init_value = MIGC_INT_VALUE(2), .fixed = true },
+	  .no_get = true, .ret = -EINVAL },
+	{ "readonly range, no get()",
+	  { .name = "ports", .type = MIGC_INT, .access = MIGC_READONLY,
+	    .init_value = MIGC_INT_VALUE(2), .nr_allowed = 1,
+	    .ranges = valid_one_to_four }, .no_get = true, .ret = -EINVAL },
+	{ "runtime, no set()",
+	  { .name = "turbo", .type = MIGC_BOOL, .access = MIGC_RUNTIME,
+	    .init_value = MIGC_BOOL_VALUE(true) }, .ret = -EINVAL },
+};
+
+static void valid_case_desc(const struct valid_case *c, char *desc)
+{
+	strscpy(desc, c->what, KUNIT_PARAM_DESC_SIZE);
+}
+
+KUNIT_ARRAY_PARAM(valid, valid_cases, valid_case_desc);
+
+static int valid_get(struct mdev_device *mdev, unsigned int idx,
+		     struct migc_value *v)
+{
+	return -EIO;
+}
+
+/*
+ * mdev_register_parent()'s check of the tables: one parameter, the
+ * callbacks the case asks for (never set(), so writable ones lack it).
+ */
+static void mdev_mig_test_validate(struct kunit *test)
+{
+	const struct valid_case *c = test->param_value;
+	struct mdev_migration_ops *ops;
+	struct mdev_driver *drv;
+	struct mdev_parent *parent;
+	struct mdev_type *mtype, **types;
+	struct migc_model *model;
+	struct migc_caps *caps;
+	char name[32];
+
+	ops = kunit_kzalloc(test, sizeof(*ops), GFP_KERNEL);
+	drv = kunit_kzalloc(test, sizeof(*drv), GFP_KERNEL);
+	parent = kunit_kzalloc(test, sizeof(*parent), GFP_KERNEL);
+	mtype = kunit_kzalloc(test, sizeof(*mtype), GFP_KERNEL);
+	types = kunit_kzalloc(test, sizeof(*types), GFP_KERNEL);
+	model = kunit_kzalloc(test, sizeof(*model), GFP_KERNEL);
+	caps = kunit_kzalloc(test, sizeof(*caps), GFP_KERNEL);
+	KUNIT_ASSERT_TRUE(test, ops && drv && parent && mtype && types &&
+			  model && caps);
+	/* a released kunit device may linger: one name per case */
+	snprintf(name, sizeof(name), "mdev_mig_validate%d",
+		 (int)(c - valid_cases));
+	parent->dev = kunit_device_register(test, name);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, parent->dev);
+	if (!c->no_get)
+		ops->get = valid_get;
+	if (c->check)
+		ops->check = fake_check;
+	*model = (struct migc_model){ "kunit.example/valid", &c->param, 1 };
+	*caps = (struct migc_caps){ model, 1 };
+	mtype->sysfs_name = "valid";
+	mtype->migration_caps = caps;
+	types[0] = mtype;
+	drv->migration = ops;
+	parent->mdev_driver = drv;
+	parent->types = types;
+	parent->nr_types = 1;
+	KUNIT_EXPECT_EQ(test, mdev_migration_validate(parent), c->ret);
+}
+
+/* The initializers make their allowed values at file scope */
+static const struct migc_param fixed_params[] = {
+	MIGC_PARAM_FIXED_INT("width", 640),
+	MIGC_PARAM_FIXED_STR("format", "xrgb8888"),
+};
+
+static const struct migc_model fixed_model = {
+	"kunit.example/fixed", fixed_params, ARRAY_SIZE(fixed_params)
+};
+
+static const struct migc_caps fixed_caps = { &fixed_model, 1 };
+
+/* A parameter fixed by the type is the core's: get() never sees it. */
+static void mdev_mig_test_fixed_param(struct kunit *test)
+{
+	static const struct mdev_migration_ops ops = { .get = valid_get };
+	const struct migc_param *params = fixed_params;
+	struct mdev_device *mdev;
+	char *buf;
+
+	mdev = mdev_migration_kunit_mdev(test, &ops, &fixed_caps, "fixed",
+					 NULL);
+	buf = kunit_kzalloc(test, PAGE_SIZE, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, buf);
+	KUNIT_EXPECT_EQ(test, mdev_migration_param_show(mdev, &params[0], buf),
+			4);
+	KUNIT_EXPECT_STREQ(test, buf, "640\n");
+	KUNIT_EXPECT_EQ(test, mdev_migration_param_show(mdev, &params[1], buf),
+			9);
+	KUNIT_EXPECT_STREQ(test, buf, "xrgb8888\n");
+	KUNIT_EXPECT_GT(test, mdev_migration_describe(mdev, buf, PAGE_SIZE), 0);
+	KUNIT_EXPECT_STREQ(test, buf,
+			   "{\"model\": \"kunit.example/fixed\", \"params\": {\"width\": 640, \"format\": \"xrgb8888\"}}\n");
+	/* The only value is the current one, and so writable. */
+	KUNIT_EXPECT_EQ(test, mdev_migration_param_store(mdev, &params[0],
+							 "640", 3), 3);
+	KUNIT_EXPECT_EQ(test, mdev_migration_param_store(mdev, &params[0],
+							 "641", 3), -EPROTO);
+}
+
 static struct kunit_case mdev_migration_test_cases[] = {
 	KUNIT_CASE(mdev_mig_test_create_param),
 	KUNIT_CASE(mdev_mig_test_runtime_param),
@@ -1085,6 +1348,10 @@ static struct kunit_case mdev_migration_test_cases[] = {
 	KUNIT_CASE(mdev_mig_test_config_hold_count),
 	KUNIT_CASE(mdev_mig_test_config_lazy),
 	KUNIT_CASE(mdev_mig_test_config_refusal),
+	KUNIT_CASE(mdev_mig_test_config_not_mdev),
+	KUNIT_CASE(mdev_mig_test_config_poll),
+	KUNIT_CASE_PARAM(mdev_mig_test_validate, valid_gen_params),
+	KUNIT_CASE(mdev_mig_test_fixed_param),
 	{}
 };
 

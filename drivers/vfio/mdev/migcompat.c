@@ -193,6 +193,8 @@ bool migc_value_allowed(const struct migc_param *param,
 
 	if (val->type != param->type)
 		return false;
+	if (param->fixed)
+		return migc_value_equal(val, &param->init_value);
 	if (!param->nr_allowed)
 		return true;
 	for (i = 0; i < param->nr_allowed; i++) {
@@ -243,6 +245,8 @@ static bool migc_allowed_ok(const struct migc_param *p)
 
 	if (p->nr_allowed > MIGC_MAX_ALLOWED)
 		return false;
+	if (p->fixed)
+		return p->access == MIGC_READONLY && !p->nr_allowed;
 	if (!p->nr_allowed)
 		return true;
 	if (p->type == MIGC_INT && !p->ranges)
@@ -260,24 +264,35 @@ static bool migc_allowed_ok(const struct migc_param *p)
 	return true;
 }
 
-static int migc_param_validate(const struct migc_param *p)
+/**
+ * migc_param_problem() - what is wrong with a parameter's table entry?
+ * @p: the parameter
+ *
+ * Return: NULL if @p is valid, else a phrase that completes
+ * "parameter '<name>' ..." in a warning.
+ */
+const char *migc_param_problem(const struct migc_param *p)
 {
 	if (!p->name ||
 	    !migc_name_valid(p->name, strnlen(p->name, MIGC_NAME_MAX + 1)))
-		return -EINVAL;
-	if (p->type < MIGC_BOOL || p->type > MIGC_STR ||
-	    p->access < MIGC_CREATE || p->access > MIGC_READONLY)
-		return -EINVAL;
+		return "has an invalid name";
+	if (p->type < MIGC_BOOL || p->type > MIGC_STR)
+		return "has an unknown type";
+	if (p->access < MIGC_CREATE || p->access > MIGC_READONLY)
+		return "has an unknown access class";
 	if (!migc_allowed_ok(p))
-		return -EINVAL;
-	if (!migc_value_ok(p->type, &p->init_value) ||
-	    !migc_value_allowed(p, &p->init_value))
-		return -EINVAL;
-	if (p->has_off && (!migc_value_ok(p->type, &p->off_value) ||
-			   !migc_value_allowed(p, &p->off_value)))
-		return -EINVAL;
-	return 0;
+		return "has malformed allowed_values";
+	if (!migc_value_ok(p->type, &p->init_value))
+		return "has an init_value that is no valid value of its type";
+	if (!migc_value_allowed(p, &p->init_value))
+		return "has an init_value outside its allowed_values";
+	if (p->has_off && !migc_value_ok(p->type, &p->off_value))
+		return "has an off_value that is no valid value of its type";
+	if (p->has_off && !migc_value_allowed(p, &p->off_value))
+		return "has an off_value outside its allowed_values";
+	return NULL;
 }
+EXPORT_SYMBOL_IF_KUNIT(migc_param_problem);
 
 /**
  * migc_model_validate() - check a model table
@@ -293,7 +308,6 @@ static int migc_param_validate(const struct migc_param *p)
 int migc_model_validate(const struct migc_model *model)
 {
 	unsigned int i, k;
-	int ret;
 
 	if (!model || !model->name ||
 	    !migc_model_name_valid(model->name,
@@ -303,9 +317,8 @@ int migc_model_validate(const struct migc_model *model)
 	    (model->nr_params && !model->params))
 		return -EINVAL;
 	for (i = 0; i < model->nr_params; i++) {
-		ret = migc_param_validate(&model->params[i]);
-		if (ret)
-			return ret;
+		if (migc_param_problem(&model->params[i]))
+			return -EINVAL;
 		for (k = 0; k < i; k++)
 			if (!strcmp(model->params[k].name,
 				    model->params[i].name))

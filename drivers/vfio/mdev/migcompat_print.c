@@ -110,6 +110,8 @@ static void migc_out_allowed(struct migc_out *o, const struct migc_param *p)
 	unsigned int i;
 
 	migc_out_str(o, "[");
+	if (p->fixed)
+		migc_out_value(o, &p->init_value, false);
 	for (i = 0; i < p->nr_allowed; i++) {
 		if (i)
 			migc_out_str(o, ", ");
@@ -230,7 +232,7 @@ static void migc_out_param(struct migc_out *o, const struct migc_param *p)
 				       ARRAY_SIZE(migc_access_names),
 				       p->access));
 	migc_out_str(o, "\"");
-	if (p->nr_allowed) {
+	if (p->nr_allowed || p->fixed) {
 		migc_out_str(o, ", \"allowed_values\": ");
 		migc_out_allowed(o, p);
 	}
@@ -305,7 +307,10 @@ void migc_why_allowed(char *dst, const struct migc_param *p)
 {
 	struct migc_out o = { .buf = dst, .size = MIGC_REASON_VALUE_MAX };
 
-	migc_out_allowed(&o, p);
+	if (p->nr_allowed || p->fixed)
+		migc_out_allowed(&o, p);
+	else
+		migc_out_str(&o, "any value");
 	migc_out_cut(&o);
 }
 

@@ -108,7 +108,7 @@ static int migc_check_absent(const struct migc_param *p,
 		migc_why_value(why->src, &p->off_value);
 	if (why && value)
 		migc_why_value(why->dst, value);
-	else if (why && verdict == MIGC_PARAM_NOT_OFF)
+	else if (why)
 		migc_why_allowed(why->dst, p);
 	return migc_fail(why, verdict, p->name);
 }

@@ -755,7 +755,7 @@ static const struct migc_rule_case migc_type_cases[] = {
 	  "{" MTTY ", 'params': {'mode': 'x', 'nr-ports': 9}}", -EPROTO,
 	  MIGC_PARAM_NOT_ALLOWED, "mode", "\"x\"", "[\"fast\", \"slow\"]" },
 	{ "missing param without off_value", "{" MTTY "}", -EPROTO,
-	  MIGC_PARAM_MISSING, "nr-ports", "", "" },
+	  MIGC_PARAM_MISSING, "nr-ports", "", "[1, \"2-4\"]" },
 	{ "rule 2 before rule 3", "{" MTTY ", 'params': {'x': 1}}", -EPROTO,
 	  MIGC_PARAM_UNKNOWN, "x", "1", "" },
 };

@@ -53,6 +53,7 @@ errno_of() {
 	*"No such file or directory"*) echo ENOENT ;;
 	*"Operation not permitted"*) echo EPERM ;;
 	*"Too many users"*) echo EUSERS ;;
+	*"Cannot allocate memory"*) echo ENOMEM ;;
 	*) echo "unknown($1)" ;;
 	esac
 }

@@ -16,7 +16,7 @@ if [ ! -e "$T2/migration_info.json" ]; then
 	ktap_skip_all "mtty without migration_info.json"
 	exit "$KSFT_SKIP"
 fi
-ktap_set_plan 48
+ktap_set_plan 52
 
 M='"kernel.org/samples/mtty"'
 caps() {
@@ -130,17 +130,29 @@ expect_write "device: other model: EPROTO" "$D/migration_info.json" \
 	'{"model": "kernel.org/samples/mdpy", "params": {}}' EPROTO \
 	"$D/migration_info.json"
 TURBO='"turbo": true'
+kmsg_mark
 expect_write "type: unknown parameter: EPROTO" "$T2/migration_info.json" \
 	"{\"model\": $M, \"params\": {\"nr-ports\": 2, \"config-state\": true, $TURBO}}" EPROTO
+check "... logged with the destination's side absent" grep -qF \
+	"mtty-2: migration check failed: rule 2, unknown parameter: parameter 'turbo': source true, destination (absent)" \
+	<(kmsg_since_mark)
+# A value of the wrong type is malformed input: EINVAL, and not logged.
+kmsg_mark
+expect_write "type: nr-ports as a string: EINVAL" "$T2/migration_info.json" \
+	"{\"model\": $M, \"params\": {\"nr-ports\": \"2\"}}" EINVAL
+expect_eq "... and nothing is logged" "" \
+	"$(kmsg_since_mark | grep 'migration check failed')"
 # Rule 3 on the type side: nr-ports has no off_value, so a description
 # that leaves it out fits no type, while one that lists it does.
 kmsg_mark
 expect_write "type: nr-ports (no off_value) left out: EPROTO" \
 	"$T2/migration_info.json" \
 	"{\"model\": $M, \"params\": {\"config-state\": true}}" EPROTO
-check "... logged as rule 3 for nr-ports" \
-	grep -q "mtty-2: migration check failed: rule 3.*'nr-ports'" \
+check "... logged as rule 3 for nr-ports, the source's side absent" \
+	grep -qF "mtty-2: migration check failed: rule 3, parameter missing: parameter 'nr-ports': source (absent), destination [2]" \
 	<(kmsg_since_mark)
+expect_eq "no check is logged with an empty side" "" \
+	"$(kmsg_since_mark | grep -E 'source ,|destination $')"
 expect_write "type: the same with nr-ports 2: accepted" \
 	"$T2/migration_info.json" \
 	"{\"model\": $M, \"params\": {\"nr-ports\": 2, \"config-state\": true}}" OK

@@ -14,6 +14,11 @@
  * Type test_mdev_params-str has model kernel.org/selftests/mdev-str with
  * one runtime str parameter, label, for the limits of string values.
  *
+ * Its VFIO devices migrate with the core's config-only helper. Those
+ * probed while the module parameter vfio_migration is 0 cannot migrate at
+ * all, as a driver that declares migration compatibility by mistake: the
+ * core then removes their and their type's migration files at bind.
+ *
  * Writing N to a device's "shift" file adds N to all its int values at
  * once, outside the migration callbacks, as a driver's own configuration
  * files do (vfio_ap's assign_adapter). The driver's snapshot() makes each
@@ -28,6 +33,10 @@
 #include <linux/vfio.h>
 
 #define TMP_NAME	"test_mdev_params"
+
+static bool vfio_migration = true;
+module_param(vfio_migration, bool, 0644);
+MODULE_PARM_DESC(vfio_migration, "VFIO devices probed from now on can migrate (default: yes)");
 #define TMP_MAX_PARAMS	MIGC_MAX_PARAMS
 
 /* Parameter names "p0" .. "p63" and their table, shared by all models. */
@@ -108,6 +117,10 @@ static int tmp_probe(struct mdev_device *mdev)
 	st = vfio_alloc_device(tmp_state, vdev, &mdev->dev, &tmp_dev_ops);
 	if (IS_ERR(st))
 		return PTR_ERR(st);
+	if (READ_ONCE(vfio_migration)) {
+		st->vdev.migration_flags = MDEV_MIGRATION_CONFIG_FLAGS;
+		st->vdev.mig_ops = &mdev_migration_config_ops;
+	}
 	ret = vfio_register_emulated_iommu_dev(&st->vdev);
 	if (ret) {
 		vfio_put_device(&st->vdev);
@@ -126,19 +139,18 @@ static void tmp_remove(struct mdev_device *mdev)
 	vfio_put_device(&st->vdev);
 }
 
-static int tmp_param_get(struct mdev_device *mdev,
-			 const struct migc_param *param,
+static int tmp_param_get(struct mdev_device *mdev, unsigned int idx,
 			 struct migc_value *val)
 {
 	struct tmp_state *st = dev_get_drvdata(&mdev->dev);
 
-	if (param == &tmp_label) {
+	if (mdev_migration_model(mdev) == &tmp_str_model) {
 		val->type = MIGC_STR;
 		val->s = st->label;
 		return 0;
 	}
 	val->type = MIGC_INT;
-	val->i = st->snap[param - tmp_params];
+	val->i = st->snap[idx];
 	return 0;
 }
 
@@ -152,18 +164,17 @@ static int tmp_snapshot(struct mdev_device *mdev)
 	return 0;
 }
 
-static int tmp_param_set(struct mdev_device *mdev,
-			 const struct migc_param *param,
+static int tmp_param_set(struct mdev_device *mdev, unsigned int idx,
 			 const struct migc_value *val)
 {
 	struct tmp_state *st = dev_get_drvdata(&mdev->dev);
 
-	if (param == &tmp_label) {
+	if (mdev_migration_model(mdev) == &tmp_str_model) {
 		strscpy(st->label, val->s, sizeof(st->label));
 		return 0;
 	}
 	spin_lock(&st->lock);
-	st->values[param - tmp_params] = val->i;
+	st->values[idx] = val->i;
 	spin_unlock(&st->lock);
 	return 0;
 }
