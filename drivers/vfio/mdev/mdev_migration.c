@@ -999,6 +999,7 @@ int mdev_migration_add_dir(struct mdev_device *mdev)
 		mdev_migration_del_dir(mdev);
 	return ret;
 }
+
 /* The create path's error handling is tested with fail_function */
 ALLOW_ERROR_INJECTION(mdev_migration_add_dir, ERRNO);
 

@@ -716,7 +716,7 @@ static struct file *mdev_mig_cfg_step(struct vfio_device *vdev,
 		return ret ? ERR_PTR(ret) : NULL;
 	}
 	if (cur == VFIO_DEVICE_STATE_STOP_COPY ||
-		 (mdev_mig_cfg_precopy(cur) && !mdev_mig_cfg_precopy(next)))
+	    (mdev_mig_cfg_precopy(cur) && !mdev_mig_cfg_precopy(next)))
 		mdev_mig_cfg_end_sessions(cfg);
 	return NULL;
 }

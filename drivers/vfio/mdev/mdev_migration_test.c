@@ -1157,6 +1157,7 @@ static void mdev_mig_test_config_poll(struct kunit *test)
 /* The config-only ops of a VFIO device that is no mdev: ENODEV, no access. */
 static void mdev_mig_test_config_not_mdev(struct kunit *test)
 {
+	const struct vfio_migration_ops *ops = &mdev_migration_config_ops;
 	struct vfio_device *vdev;
 	unsigned long size;
 	enum vfio_device_mig_state state;
@@ -1165,12 +1166,12 @@ static void mdev_mig_test_config_not_mdev(struct kunit *test)
 	KUNIT_ASSERT_NOT_NULL(test, vdev);
 	vdev->dev = kunit_device_register(test, "mdev_mig_not_mdev");
 	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, vdev->dev);
-	KUNIT_EXPECT_EQ(test, mdev_migration_config_ops.migration_get_state(
-				      vdev, &state), -ENODEV);
-	KUNIT_EXPECT_EQ(test, mdev_migration_config_ops.migration_get_data_size(
-				      vdev, &size), -ENODEV);
-	KUNIT_EXPECT_PTR_EQ(test, mdev_migration_config_ops.migration_set_state(
-				vdev, VFIO_DEVICE_STATE_STOP), ERR_PTR(-ENODEV));
+	KUNIT_EXPECT_EQ(test, ops->migration_get_state(vdev, &state), -ENODEV);
+	KUNIT_EXPECT_EQ(test, ops->migration_get_data_size(vdev, &size),
+			-ENODEV);
+	KUNIT_EXPECT_PTR_EQ(test,
+			    ops->migration_set_state(vdev, VFIO_DEVICE_STATE_STOP),
+			    ERR_PTR(-ENODEV));
 }
 
 /* Tables that registration must refuse, and ones it must take. */
