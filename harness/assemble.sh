@@ -63,8 +63,13 @@ done < "$STAGE.new"
 
 # 2. Apply the series on the staged files.
 for p in "${series[@]}"; do
-	# A patch that only adds new files (new-file: lines) has no diff.
-	grep -q '^diff --git ' "patches/$p" || continue
+	# A patch that only adds new files (new-file: lines) has no diff;
+	# one whose diff has no "diff --git" line would be taken for it.
+	if ! grep -q '^diff --git ' "patches/$p"; then
+		grep -q '^+++ ' "patches/$p" &&
+			die "patch $p: its diff needs a 'diff --git a/F b/F' line per file (see README)"
+		continue
+	fi
 	patch -d "$STAGE" -p1 -s -N --no-backup-if-mismatch -r - < "patches/$p" ||
 		die "patch $p does not apply"
 done

@@ -40,7 +40,9 @@ struct mdev_type;
  *	Mandatory if the model has other parameters.
  * @set: apply @val to parameter @idx. The core has already checked the
  *	type, the allowed values and the access class; return 0 or a
- *	negative errno. Mandatory if the model has writable parameters.
+ *	negative errno. A %MIGC_STR value is NUL-terminated and valid only
+ *	during the call: copy it. Mandatory if the model has writable
+ *	parameters.
  * @check: optional rule 4 of a device check, after the generic rules
  *	passed: can this device, as configured now, accept a migration
  *	stream from the device @src describes? Return 0, or -EPROTO and fill
@@ -218,6 +220,8 @@ mdev_migration_kunit_mdev(struct kunit *test,
 			  const struct migc_caps *caps, const char *name,
 			  void *drvdata);
 void mdev_migration_kunit_remove(struct kunit *test, struct mdev_device *mdev);
+ssize_t mdev_migration_kunit_param(struct kunit *test, struct mdev_device *mdev,
+				   const char *name, const char *val);
 char __user *mdev_migration_kunit_ubuf(struct kunit *test, size_t len);
 struct file *mdev_migration_kunit_set_state(struct kunit *test,
 					    struct vfio_device *vdev,
