@@ -28,7 +28,7 @@
 #include "vfio_ap_migration.h"
 
 #define MASK_PARAM(_name)						\
-	{ .name = (_name), .type = MIGC_STR, .access = MIGC_CREATE,	\
+	{ .name = (_name), .type = MIGC_STR, .access = MIGC_RUNTIME,	\
 	  .init_value = MIGC_STR_VALUE(""), .driver_compares = true }
 
 static const struct migc_param vfio_ap_mig_params[] = {
@@ -62,6 +62,7 @@ static const char * const vfio_ap_mig_mismatch_names[] = {
 	[VFIO_AP_MIG_QUEUE_MISSING] = "queues missing",
 	[VFIO_AP_MIG_CARD_MISSING] = "no card",
 	[VFIO_AP_MIG_CARD_OLDER] = "older card generation",
+	[VFIO_AP_MIG_CARD_NEWER] = "newer card generation",
 	[VFIO_AP_MIG_CARD_MODE] = "card mode differs",
 	[VFIO_AP_MIG_CARD_FACILITIES] = "card facilities differ",
 	[VFIO_AP_MIG_CARD_CLASS] = "card class differs",
@@ -294,9 +295,12 @@ int vfio_ap_mig_config_from_desc(const struct migc_desc *desc,
  * @src: the card behind an adapter on the source
  * @dst: the card behind the same adapter on the destination
  *
- * The destination's card must be of the same or a newer generation, with
- * the same mode, facilities, class and message length. A source adapter
- * without a card (the guest saw no queues there) asks for nothing.
+ * The destination's card must have the same capabilities: AP type (the
+ * generation), mode, facilities, functional class and message length
+ * class. A newer generation is refused too: the guest's TAPQ would report
+ * another AP type than the one its AP bus bound its drivers to. A source
+ * adapter without a card (the guest saw no queues there) asks for
+ * nothing.
  *
  * Return: %VFIO_AP_MIG_SAME or the first mismatch found.
  */
@@ -310,6 +314,8 @@ vfio_ap_mig_card_compare(const struct vfio_ap_mig_card *src,
 		return VFIO_AP_MIG_CARD_MISSING;
 	if (dst->at < src->at)
 		return VFIO_AP_MIG_CARD_OLDER;
+	if (dst->at > src->at)
+		return VFIO_AP_MIG_CARD_NEWER;
 	if ((src->fac ^ dst->fac) & VFIO_AP_MIG_FAC_MODE)
 		return VFIO_AP_MIG_CARD_MODE;
 	if (src->fac != dst->fac)

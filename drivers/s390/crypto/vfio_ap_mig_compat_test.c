@@ -181,7 +181,7 @@ static const struct mismatch_case mismatch_cases[] = {
 	{ "same", "0-3", "4,5", "4-6", CARD(14, CCA, 0, 0), false,
 	  VFIO_AP_MIG_SAME, VFIO_AP_MIG_SAME, "" },
 	{ "newer card generation", "0-3", "4,5", "4-6", CARD(15, CCA, 0, 0),
-	  false, VFIO_AP_MIG_SAME, VFIO_AP_MIG_SAME, "" },
+	  false, VFIO_AP_MIG_CARD_NEWER, VFIO_AP_MIG_CARD_NEWER, "cards" },
 	{ "one adapter more", "0-4", "4,5", "4-6", CARD(14, CCA, 0, 0), false,
 	  VFIO_AP_MIG_ADAPTERS_DIFFER, VFIO_AP_MIG_SAME, "adapters" },
 	{ "one adapter less", "0-2", "4,5", "4-6", CARD(14, CCA, 0, 0), false,

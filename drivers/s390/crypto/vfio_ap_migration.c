@@ -4,10 +4,12 @@
  *
  * The parameters ``adapters``, ``domains`` and ``control-domains`` are
  * the masks of the mdev's AP configuration; a write goes through the same
- * code as a write to ``ap_config`` (validation, linking, filtering) and is
- * refused with -EBUSY once the mdev was opened. ``cards`` is read from
- * the queues bound to vfio_ap. The driver check compares all four with
- * the source's and wants a queue for every APQN of the configuration.
+ * code as a write to ``ap_config`` (validation, linking, filtering, hot
+ * plug into a running guest). They are runtime parameters: the mdev core
+ * refuses another value with -EBUSY while the device is not RUNNING.
+ * ``cards`` is read from the queues bound to vfio_ap. The driver check
+ * compares all four with the source's (cards of equal capabilities) and
+ * wants a queue for every APQN of the configuration.
  *
  * Everything the callbacks ask of the host, the mdev's masks, the queues
  * bound to vfio_ap and their cards, the host's maxima and the APQNs
@@ -58,7 +60,7 @@ static int vfio_ap_mig_bus_set_matrix(const struct vfio_ap_mig_host_ops *host,
 				      const struct ap_matrix *m,
 				      unsigned int which)
 {
-	return vfio_ap_mdev_set_config(matrix_mdev, m, which, true);
+	return vfio_ap_mdev_set_config(matrix_mdev, m, which);
 }
 
 struct vfio_ap_mig_bus_walk {

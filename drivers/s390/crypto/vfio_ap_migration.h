@@ -97,6 +97,7 @@ struct vfio_ap_mig_config {
  *	bound to vfio_ap, so the guest would lose it
  * @VFIO_AP_MIG_CARD_MISSING: no card behind an adapter the source uses
  * @VFIO_AP_MIG_CARD_OLDER: the destination's card is an older generation
+ * @VFIO_AP_MIG_CARD_NEWER: the destination's card is a newer generation
  * @VFIO_AP_MIG_CARD_MODE: CCA, accelerator and EP11 mode differ
  * @VFIO_AP_MIG_CARD_FACILITIES: other facility bits differ
  * @VFIO_AP_MIG_CARD_CLASS: the functional class differs
@@ -112,6 +113,7 @@ enum vfio_ap_mig_mismatch {
 	VFIO_AP_MIG_QUEUE_MISSING,
 	VFIO_AP_MIG_CARD_MISSING,
 	VFIO_AP_MIG_CARD_OLDER,
+	VFIO_AP_MIG_CARD_NEWER,
 	VFIO_AP_MIG_CARD_MODE,
 	VFIO_AP_MIG_CARD_FACILITIES,
 	VFIO_AP_MIG_CARD_CLASS,

@@ -333,7 +333,8 @@ static const struct check_case check_cases[] = {
 		.name = "newer-card-generation",
 		.src = SRC_CEX7,
 		.host = { .apm = "1,5", .aqm = "0-3", .card = CEX8_CCA },
-		.type = ACCEPT, .dev = ACCEPT,
+		.type = { -EPROTO, "cards", "adapter 1: 0e92000 newer card generation" },
+		.dev = { -EPROTO, "cards", "adapter 1: 0e92000 newer card generation" },
 	}, {
 		.name = "older-card-generation",
 		.src = SRC_CEX8,
@@ -471,22 +472,30 @@ static void vfio_ap_mig_glue_test_round_trip(struct kunit *test)
 	doc = describe(test, src_host);
 	KUNIT_EXPECT_STREQ(test, doc, SRC_CEX7 "\n");
 
-	/* CEX7 to CEX8: the destination takes it, the way back is refused */
+	/*
+	 * CEX7 to CEX8 and back: both refused, each with its own reason;
+	 * the guest's TAPQ would report another AP type.
+	 */
 	dst_mdev = mdev_new(test, "1,5", "0-3", "0-3,9");
 	dst_host = fake_host_new(test, &cex8, dst_mdev);
 	KUNIT_ASSERT_EQ(test, vfio_ap_mig_host_snapshot(&dst_host->ops,
 							dst_mdev), 0);
 	KUNIT_EXPECT_EQ(test, vfio_ap_mig_host_check(dst_mdev,
 						     desc_of(test, doc), &why),
-			0);
+			-EPROTO);
+	KUNIT_EXPECT_STREQ(test, why.param, "cards");
+	KUNIT_EXPECT_STREQ(test, why.dst,
+			   "adapter 1: 0e92000 newer card generation");
 	KUNIT_EXPECT_EQ(test, vfio_ap_mig_host_type_check(&dst_host->ops,
 							  desc_of(test, doc),
-							  &why), 0);
+							  &why), -EPROTO);
 	doc = describe(test, dst_host);
 	KUNIT_EXPECT_EQ(test, vfio_ap_mig_host_check(src_mdev,
 						     desc_of(test, doc), &why),
 			-EPROTO);
 	KUNIT_EXPECT_STREQ(test, why.param, "cards");
+	KUNIT_EXPECT_STREQ(test, why.dst,
+			   "adapter 1: 0d92000 older card generation");
 	KUNIT_EXPECT_EQ(test, vfio_ap_mig_host_type_check(&src_host->ops,
 							  desc_of(test, doc),
 							  &why), -EPROTO);
@@ -857,19 +866,15 @@ static void expect_untouched(struct kunit *test,
 	KUNIT_EXPECT_EQ(test, mig_host(matrix_mdev)->sets, 0);
 }
 
-static const struct host_spec cex7_host = {
-	.apm = "1,5", .aqm = "0-3", .card = CEX7_CCA,
-};
-
 /*
- * CEX7 to CEX8: PRE_COPY, then STOP_COPY on the same fd; the data is the
+ * CEX8 to CEX8: PRE_COPY, then STOP_COPY on the same fd; the data is the
  * source's description; the destination takes it in pieces of any size.
  */
 static void vfio_ap_mig_vfio_test_migrate(struct kunit *test)
 {
-	static const char doc[] = SRC_CEX7 "\n";
-	const struct migc_desc *desc = desc_of(test, SRC_CEX7);
-	struct ap_matrix_mdev *src = mig_mdev_new(test, &cex7_host, desc);
+	static const char doc[] = SRC_CEX8 "\n";
+	const struct migc_desc *desc = desc_of(test, SRC_CEX8);
+	struct ap_matrix_mdev *src = mig_mdev_new(test, &two_cex8, desc);
 	struct ap_matrix_mdev *dst = mig_mdev_new(test, &two_cex8, desc);
 	struct mig_world *w = test->priv;
 	char __user *ubuf = mdev_migration_kunit_ubuf(test, 2 * PAGE_SIZE);
@@ -905,6 +910,13 @@ static void vfio_ap_mig_vfio_test_migrate(struct kunit *test)
 	KUNIT_EXPECT_NULL(test, mig_set(test, src, VFIO_DEVICE_STATE_STOP_COPY));
 	KUNIT_EXPECT_EQ(test, mig_read(sf, ubuf, 1), 0);
 	KUNIT_EXPECT_EQ(test, mig_config_write(src), -EBUSY);
+	/* the runtime masks are frozen too; their current value is taken */
+	KUNIT_EXPECT_EQ(test, mdev_migration_kunit_param(test, src->mdev,
+							 "adapters", "1"),
+			-EBUSY);
+	KUNIT_EXPECT_EQ(test, mdev_migration_kunit_param(test, src->mdev,
+							 "adapters", "1,5"), 3);
+	KUNIT_EXPECT_EQ(test, mig_host(src)->sets, 0);
 
 	/* the data: the stream header, then the description */
 	block = kunit_kzalloc(test, len + 1, GFP_KERNEL);
@@ -932,6 +944,10 @@ static void vfio_ap_mig_vfio_test_migrate(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, mig_read(sf, ubuf, 1), -ENODEV);
 	KUNIT_EXPECT_EQ(test, mig_config_write(src), 3);
 	KUNIT_EXPECT_EQ(test, w->stores, 2);
+	/* and a mask write while it runs: the hot plug of ap_config */
+	KUNIT_EXPECT_EQ(test, mdev_migration_kunit_param(test, src->mdev,
+							 "domains", "0-2"), 3);
+	KUNIT_EXPECT_EQ(test, mig_host(src)->sets, 1);
 }
 
 /*

@@ -95,6 +95,26 @@ mdev_migration_kunit_mdev(struct kunit *test,
 EXPORT_SYMBOL_IF_KUNIT(mdev_migration_kunit_mdev);
 
 /**
+ * mdev_migration_kunit_param - write a parameter as its params file does
+ * @test: the test
+ * @mdev: a device of mdev_migration_kunit_mdev()
+ * @name: the parameter's name; the test is aborted if the model has none
+ * @val: the value, as a shell user writes it to the file
+ *
+ * Return: the length of @val, or the errno of the file's write().
+ */
+ssize_t mdev_migration_kunit_param(struct kunit *test, struct mdev_device *mdev,
+				   const char *name, const char *val)
+{
+	const struct migc_param *p;
+
+	p = migc_model_find(mdev_migration_model(mdev), name);
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	return mdev_migration_param_store(mdev, p, val, strlen(val));
+}
+EXPORT_SYMBOL_IF_KUNIT(mdev_migration_kunit_param);
+
+/**
  * mdev_migration_kunit_remove - end a device of mdev_migration_kunit_mdev()
  *	before its test ends
  * @test: the test
