@@ -18,7 +18,9 @@
  * callbacks of vfio_ap_mig_ops only pick the host and the mdev.
  *
  * The VFIO migration itself is the mdev core's config-only migration:
- * vfio_ap_mig_init_dev() gives it to the mdev's VFIO device, and
+ * vfio_ap_mig_init_dev() gives it to the mdev's VFIO device, its driver
+ * block carries the interrupt state the guest set per queue
+ * (vfio_ap_mdev_get_irqs() and _set_irqs() in vfio_ap_ops.c), and
  * vfio_ap_mig_config_store() freezes the configuration attributes while
  * the mdev is not RUNNING.
  *
@@ -42,6 +44,7 @@
 #include <kunit/static_stub.h>
 #include <kunit/visibility.h>
 #include <linux/slab.h>
+#include <linux/unaligned.h>
 
 #include "vfio_ap_private.h"
 #include "vfio_ap_migration.h"
@@ -409,12 +412,143 @@ static int vfio_ap_mig_type_check(struct mdev_type *mtype,
 					   why);
 }
 
+/* The interrupt state, in the config-only stream's driver block */
+
+/**
+ * vfio_ap_mig_irqs_drop - forget the interrupt state a stream brought
+ * @matrix_mdev: the mdev, closed or reset
+ */
+void vfio_ap_mig_irqs_drop(struct ap_matrix_mdev *matrix_mdev)
+{
+	kvfree(matrix_mdev->mig_irqs);
+	matrix_mdev->mig_irqs = NULL;
+	matrix_mdev->mig_nr_irqs = 0;
+}
+
+/* The source enters STOP_COPY: the guest is stopped, nothing changes. */
+static ssize_t vfio_ap_mig_irqs_save(struct mdev_device *mdev, void *buf,
+				     size_t size)
+{
+	struct ap_matrix_mdev *matrix_mdev = vfio_ap_mig_mdev(mdev);
+	struct vfio_ap_mig_irq *irqs;
+	unsigned int i, n;
+	u8 *e;
+
+	irqs = kvmalloc_array(VFIO_AP_MIG_IRQ_MAX, sizeof(*irqs), GFP_KERNEL);
+	if (!irqs)
+		return -ENOMEM;
+	n = vfio_ap_mdev_get_irqs(matrix_mdev, irqs, VFIO_AP_MIG_IRQ_MAX);
+	if (n) {
+		put_unaligned_le16(VFIO_AP_MIG_IRQ_VERSION, buf);
+		put_unaligned_le16(0, buf + 2);
+		put_unaligned_le32(n, buf + 4);
+	}
+	for (i = 0; i < n; i++) {
+		e = buf + VFIO_AP_MIG_IRQ_HDR + i * VFIO_AP_MIG_IRQ_ENTRY;
+		put_unaligned_le16(irqs[i].apqn, e);
+		e[2] = irqs[i].isc;
+		e[3] = 0;
+		put_unaligned_le64(irqs[i].nib, e + 4);
+	}
+	kvfree(irqs);
+	return n ? VFIO_AP_MIG_IRQ_HDR + n * VFIO_AP_MIG_IRQ_ENTRY : 0;
+}
+
+/* One entry of a block: of a queue of @m, once, with a valid ISC and NIB */
+static int vfio_ap_mig_irq_parse(const u8 *e, const struct ap_matrix *m,
+				 unsigned long *seen,
+				 struct vfio_ap_mig_irq *irq)
+{
+	irq->apqn = get_unaligned_le16(e);
+	irq->isc = e[2];
+	irq->nib = get_unaligned_le64(e + 4);
+	if (e[3] || irq->isc > 7 || !irq->nib ||
+	    !test_bit_inv(AP_QID_CARD(irq->apqn), m->apm) ||
+	    !test_bit_inv(AP_QID_QUEUE(irq->apqn), m->aqm) ||
+	    __test_and_set_bit(irq->apqn, seen))
+		return -EPROTO;
+	return 0;
+}
+
+/*
+ * RESUMING -> STOP: check the block against this mdev's configuration,
+ * which the device check found equal to the source's, and keep it for
+ * vfio_ap_mig_irqs_resume(). Nothing of the device is touched.
+ */
+static int vfio_ap_mig_irqs_load(struct mdev_device *mdev, const void *buf,
+				 size_t len)
+{
+	struct ap_matrix_mdev *matrix_mdev = vfio_ap_mig_mdev(mdev);
+	struct vfio_ap_mig_irq *irqs = NULL;
+	unsigned long *seen = NULL;
+	struct ap_matrix m;
+	unsigned int i, n = 0;
+	int ret = -EPROTO;
+
+	if (!buf)
+		goto keep;
+	n = len >= VFIO_AP_MIG_IRQ_HDR ? get_unaligned_le32(buf + 4) : 0;
+	if (get_unaligned_le16(buf) != VFIO_AP_MIG_IRQ_VERSION ||
+	    get_unaligned_le16(buf + 2) || !n || n > VFIO_AP_MIG_IRQ_MAX ||
+	    len != VFIO_AP_MIG_IRQ_HDR + n * VFIO_AP_MIG_IRQ_ENTRY)
+		goto bad;
+	irqs = kvmalloc_array(n, sizeof(*irqs), GFP_KERNEL);
+	seen = bitmap_zalloc(VFIO_AP_MIG_IRQ_MAX, GFP_KERNEL);
+	if (!irqs || !seen) {
+		ret = -ENOMEM;
+		goto out;
+	}
+	vfio_ap_mdev_get_config(matrix_mdev, &m);
+	for (i = 0; i < n; i++)
+		if (vfio_ap_mig_irq_parse(buf + VFIO_AP_MIG_IRQ_HDR +
+					  i * VFIO_AP_MIG_IRQ_ENTRY, &m, seen,
+					  &irqs[i]))
+			goto bad;
+keep:
+	vfio_ap_mig_irqs_drop(matrix_mdev);
+	matrix_mdev->mig_irqs = irqs;
+	matrix_mdev->mig_nr_irqs = n;
+	irqs = NULL;
+	ret = 0;
+	goto out;
+bad:
+	dev_notice_ratelimited(mdev_dev(mdev),
+			       "migration stream: the interrupt state is not one of this configuration\n");
+out:
+	bitmap_free(seen);
+	kvfree(irqs);
+	return ret;
+}
+
+/* The destination leaves STOP: the guest gets its interrupts back. */
+static int vfio_ap_mig_irqs_resume(struct mdev_device *mdev)
+{
+	struct ap_matrix_mdev *matrix_mdev = vfio_ap_mig_mdev(mdev);
+	int ret = 0;
+
+	if (matrix_mdev->mig_nr_irqs)
+		ret = vfio_ap_mdev_set_irqs(matrix_mdev, matrix_mdev->mig_irqs,
+					    matrix_mdev->mig_nr_irqs);
+	if (!ret)
+		vfio_ap_mig_irqs_drop(matrix_mdev);
+	return ret;
+}
+
+static const struct mdev_migration_config_block vfio_ap_mig_irqs = {
+	.max_len = VFIO_AP_MIG_IRQ_HDR +
+		   VFIO_AP_MIG_IRQ_MAX * VFIO_AP_MIG_IRQ_ENTRY,
+	.save = vfio_ap_mig_irqs_save,
+	.load = vfio_ap_mig_irqs_load,
+	.resume = vfio_ap_mig_irqs_resume,
+};
+
 const struct mdev_migration_ops vfio_ap_mig_ops = {
 	.get = vfio_ap_mig_get,
 	.set = vfio_ap_mig_set,
 	.check = vfio_ap_mig_check,
 	.type_check = vfio_ap_mig_type_check,
 	.snapshot = vfio_ap_mig_snapshot,
+	.config_block = &vfio_ap_mig_irqs,
 };
 
 /* VFIO migration: the mdev core's config-only migration */
@@ -423,10 +557,11 @@ const struct mdev_migration_ops vfio_ap_mig_ops = {
  * vfio_ap_mig_init_dev - give an mdev's VFIO device its migration
  * @matrix_mdev: the mdev, being initialized; @matrix_mdev->mdev is set
  *
- * The AP configuration is all a guest's AP devices have to migrate: the
- * mdev core's config-only migration sends its description as the
- * migration data, and the destination's device check (vfio_ap_mig_ops)
- * refuses a source it cannot take.
+ * The queues stay on their hosts: a guest's AP devices migrate as their
+ * AP configuration and the interrupt state the guest set per queue. The
+ * mdev core's config-only migration sends the description and, in its
+ * driver block, that interrupt state; the destination's device check
+ * (vfio_ap_mig_ops) refuses a source it cannot take.
  */
 void vfio_ap_mig_init_dev(struct ap_matrix_mdev *matrix_mdev)
 {

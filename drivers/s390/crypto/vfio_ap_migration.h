@@ -84,6 +84,30 @@ struct vfio_ap_mig_config {
 };
 
 /**
+ * struct vfio_ap_mig_irq - the interrupt state the guest set on a queue
+ * @apqn: the queue
+ * @isc: the guest's interruption subclass
+ * @nib: the guest address of its notification indicator byte
+ */
+struct vfio_ap_mig_irq {
+	u16 apqn;
+	u8 isc;
+	u64 nib;
+};
+
+/*
+ * The driver block of vfio_ap's migration stream: le16 version
+ * (VFIO_AP_MIG_IRQ_VERSION), le16 reserved (0), le32 number of entries,
+ * then per queue with interrupts enabled: le16 APQN, u8 ISC (0-7), u8
+ * reserved (0), le64 NIB. At most one entry per APQN: 8 + 12 * 65536 =
+ * 786440 bytes.
+ */
+#define VFIO_AP_MIG_IRQ_VERSION	1
+#define VFIO_AP_MIG_IRQ_HDR	8
+#define VFIO_AP_MIG_IRQ_ENTRY	12
+#define VFIO_AP_MIG_IRQ_MAX	(AP_DEVICES * AP_DOMAINS)
+
+/**
  * enum vfio_ap_mig_mismatch - why a destination cannot take a source
  * @VFIO_AP_MIG_SAME: compatible
  * @VFIO_AP_MIG_ADAPTERS_DIFFER: the adapter sets differ
@@ -238,6 +262,7 @@ typedef ssize_t (*vfio_ap_mig_store_fn_t)(struct device *dev,
 					  const char *buf, size_t count);
 
 void vfio_ap_mig_init_dev(struct ap_matrix_mdev *matrix_mdev);
+void vfio_ap_mig_irqs_drop(struct ap_matrix_mdev *matrix_mdev);
 ssize_t vfio_ap_mig_config_store(struct device *dev,
 				 struct device_attribute *attr,
 				 const char *buf, size_t count,

@@ -15,6 +15,7 @@
 #include <linux/module.h>
 #include <linux/string.h>
 #include <linux/uaccess.h>
+#include <linux/unaligned.h>
 #include <linux/vfio.h>
 
 #include "vfio_ap_private.h"
@@ -38,6 +39,10 @@
  * @set_m: the masks of the last @ops.set_matrix
  * @set_which: the masks it replaced
  * @set_ret: what @ops.set_matrix returns
+ * @nr_irqs: entries of @irqs
+ * @irqs: the interrupt state the guest set on the mdev's queues
+ * @set_irqs: calls of vfio_ap_mdev_set_irqs() for the mdev
+ * @set_irqs_ret: what they return; on 0 they replace @irqs
  */
 struct fake_host {
 	struct vfio_ap_mig_host_ops ops;
@@ -56,6 +61,10 @@ struct fake_host {
 	struct ap_matrix set_m;
 	unsigned int set_which;
 	int set_ret;
+	unsigned int nr_irqs;
+	struct vfio_ap_mig_irq irqs[4];
+	unsigned int set_irqs;
+	int set_irqs_ret;
 };
 
 static struct fake_host *fake_of(const struct vfio_ap_mig_host_ops *host)
@@ -731,12 +740,44 @@ mig_host_of(struct ap_matrix_mdev *matrix_mdev)
 	return &w->hosts[0]->ops;
 }
 
+/* The static stub of vfio_ap_mdev_get_irqs(): the fake host's */
+static unsigned int mig_get_irqs(struct ap_matrix_mdev *matrix_mdev,
+				 struct vfio_ap_mig_irq *irqs,
+				 unsigned int max)
+{
+	struct fake_host *fh = container_of(mig_host_of(matrix_mdev),
+					    struct fake_host, ops);
+	unsigned int n = min(max, fh->nr_irqs);
+
+	memcpy(irqs, fh->irqs, n * sizeof(*irqs));
+	return n;
+}
+
+/* The static stub of vfio_ap_mdev_set_irqs(): on the fake host */
+static int mig_set_irqs(struct ap_matrix_mdev *matrix_mdev,
+			const struct vfio_ap_mig_irq *irqs, unsigned int n)
+{
+	struct fake_host *fh = container_of(mig_host_of(matrix_mdev),
+					    struct fake_host, ops);
+
+	fh->set_irqs++;
+	if (fh->set_irqs_ret)
+		return fh->set_irqs_ret;
+	if (n > ARRAY_SIZE(fh->irqs))
+		return -E2BIG;
+	memcpy(fh->irqs, irqs, n * sizeof(*irqs));
+	fh->nr_irqs = n;
+	return 0;
+}
+
 static int vfio_ap_mig_vfio_test_init(struct kunit *test)
 {
 	test->priv = kunit_kzalloc(test, sizeof(struct mig_world), GFP_KERNEL);
 	if (!test->priv)
 		return -ENOMEM;
 	kunit_activate_static_stub(test, vfio_ap_mig_host, mig_host_of);
+	kunit_activate_static_stub(test, vfio_ap_mdev_get_irqs, mig_get_irqs);
+	kunit_activate_static_stub(test, vfio_ap_mdev_set_irqs, mig_set_irqs);
 	return 0;
 }
 
@@ -1032,10 +1073,112 @@ static void vfio_ap_mig_vfio_test_queue_gone(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, mig_config_write(src), 3);
 }
 
+/*
+ * The interrupt state the source's guest set (PQAP(AQIC)) on two of its
+ * eight queues: in the driver block after the description, applied on
+ * the destination when it leaves STOP, on exactly those queues; a
+ * destination that cannot re-enable them stays in STOP until it can;
+ * blocks cut short, too long or naming a queue outside the configuration
+ * are refused with EPROTO before anything is applied.
+ */
+static void vfio_ap_mig_vfio_test_irqs(struct kunit *test)
+{
+	static const struct vfio_ap_mig_irq irqs[] = {
+		{ .apqn = 0x0100, .isc = 3, .nib = 0x10000 },
+		{ .apqn = 0x0502, .isc = 7, .nib = 0x20008 },
+	};
+	const struct migc_desc *desc = desc_of(test, SRC_CEX8);
+	struct ap_matrix_mdev *src = mig_mdev_new(test, &two_cex8, desc);
+	struct ap_matrix_mdev *dst = mig_mdev_new(test, &two_cex8, desc);
+	char __user *ubuf = mdev_migration_kunit_ubuf(test, 2 * PAGE_SIZE);
+	size_t desc_len = 12 + strlen(SRC_CEX8 "\n"), blk;
+	struct fake_host *sh = mig_host(src), *dh = mig_host(dst);
+	u8 *data, *bad;
+	struct file *df;
+	unsigned int i;
+	ssize_t len;
+
+	memcpy(sh->irqs, irqs, sizeof(irqs));
+	sh->nr_irqs = ARRAY_SIZE(irqs);
+	len = mig_save(test, src, ubuf);
+	blk = 8 + VFIO_AP_MIG_IRQ_HDR + 2 * VFIO_AP_MIG_IRQ_ENTRY;
+	KUNIT_ASSERT_EQ(test, len, (ssize_t)(desc_len + blk));
+	data = kunit_kzalloc(test, len, GFP_KERNEL);
+	bad = kunit_kzalloc(test, len, GFP_KERNEL);
+	KUNIT_ASSERT_TRUE(test, data && bad);
+	KUNIT_ASSERT_EQ(test, copy_from_user(data, ubuf, len), 0);
+	KUNIT_EXPECT_EQ(test, get_unaligned_le32(data + desc_len),
+			MDEV_MIGRATION_BLOCK_MAGIC);
+	KUNIT_EXPECT_EQ(test, get_unaligned_le32(data + desc_len + 4),
+			blk - 8);
+	KUNIT_EXPECT_NULL(test, mig_set(test, src, VFIO_DEVICE_STATE_RUNNING));
+
+	/* cut short, too long, a queue outside the configuration */
+	df = mig_set(test, dst, VFIO_DEVICE_STATE_RESUMING);
+	KUNIT_ASSERT_FALSE(test, IS_ERR_OR_NULL(df));
+	KUNIT_EXPECT_EQ(test, mig_write(df, ubuf, len - 1, 7), len - 1);
+	KUNIT_EXPECT_PTR_EQ(test, mig_set(test, dst, VFIO_DEVICE_STATE_STOP),
+			    ERR_PTR(-EPROTO));
+	vfio_ap_mdev_close_device(&dst->vdev);
+
+	memcpy(bad, data, len);
+	put_unaligned_le32(VFIO_AP_MIG_IRQ_HDR + 65537 * VFIO_AP_MIG_IRQ_ENTRY,
+			   bad + desc_len + 4);
+	KUNIT_ASSERT_EQ(test, copy_to_user(ubuf, bad, len), 0);
+	df = mig_set(test, dst, VFIO_DEVICE_STATE_RESUMING);
+	KUNIT_ASSERT_FALSE(test, IS_ERR_OR_NULL(df));
+	KUNIT_EXPECT_EQ(test, mig_write(df, ubuf, len, len), -EPROTO);
+	vfio_ap_mdev_close_device(&dst->vdev);
+
+	memcpy(bad, data, len);
+	put_unaligned_le16(0x0702, bad + desc_len + 8 + VFIO_AP_MIG_IRQ_HDR +
+			   VFIO_AP_MIG_IRQ_ENTRY);
+	KUNIT_ASSERT_EQ(test, copy_to_user(ubuf, bad, len), 0);
+	df = mig_set(test, dst, VFIO_DEVICE_STATE_RESUMING);
+	KUNIT_ASSERT_FALSE(test, IS_ERR_OR_NULL(df));
+	KUNIT_EXPECT_EQ(test, mig_write(df, ubuf, len, 5), len);
+	KUNIT_EXPECT_PTR_EQ(test, mig_set(test, dst, VFIO_DEVICE_STATE_STOP),
+			    ERR_PTR(-EPROTO));
+	vfio_ap_mdev_close_device(&dst->vdev);
+	KUNIT_EXPECT_EQ(test, dh->set_irqs, 0);
+	KUNIT_EXPECT_EQ(test, dh->nr_irqs, 0);
+
+	/* the destination cannot re-enable them: it stays in STOP */
+	KUNIT_ASSERT_EQ(test, copy_to_user(ubuf, data, len), 0);
+	df = mig_set(test, dst, VFIO_DEVICE_STATE_RESUMING);
+	KUNIT_ASSERT_FALSE(test, IS_ERR_OR_NULL(df));
+	KUNIT_EXPECT_EQ(test, mig_write(df, ubuf, len, 12), len);
+	KUNIT_EXPECT_NULL(test, mig_set(test, dst, VFIO_DEVICE_STATE_STOP));
+	dh->set_irqs_ret = -EIO;
+	KUNIT_EXPECT_PTR_EQ(test,
+			    mig_set(test, dst, VFIO_DEVICE_STATE_RUNNING),
+			    ERR_PTR(-EIO));
+	KUNIT_EXPECT_EQ(test, mig_state(test, dst), VFIO_DEVICE_STATE_STOP);
+	KUNIT_EXPECT_EQ(test, dh->nr_irqs, 0);
+
+	/* once it can, exactly the source's queues get their interrupts */
+	dh->set_irqs_ret = 0;
+	KUNIT_EXPECT_NULL(test, mig_set(test, dst, VFIO_DEVICE_STATE_RUNNING));
+	KUNIT_EXPECT_EQ(test, dh->set_irqs, 2);
+	KUNIT_ASSERT_EQ(test, dh->nr_irqs, ARRAY_SIZE(irqs));
+	for (i = 0; i < ARRAY_SIZE(irqs); i++) {
+		KUNIT_EXPECT_EQ(test, dh->irqs[i].apqn, irqs[i].apqn);
+		KUNIT_EXPECT_EQ(test, dh->irqs[i].isc, irqs[i].isc);
+		KUNIT_EXPECT_EQ(test, dh->irqs[i].nib, irqs[i].nib);
+	}
+	KUNIT_EXPECT_NULL(test, dst->mig_irqs);
+
+	/* a source whose guest enabled none sends no block */
+	sh->nr_irqs = 0;
+	KUNIT_EXPECT_EQ(test, mig_save(test, src, ubuf), (ssize_t)desc_len);
+	KUNIT_EXPECT_NULL(test, mig_set(test, src, VFIO_DEVICE_STATE_RUNNING));
+}
+
 static struct kunit_case vfio_ap_mig_vfio_test_cases[] = {
 	KUNIT_CASE(vfio_ap_mig_vfio_test_migrate),
 	KUNIT_CASE_PARAM(vfio_ap_mig_vfio_test_hosts, check_gen_params),
 	KUNIT_CASE(vfio_ap_mig_vfio_test_queue_gone),
+	KUNIT_CASE(vfio_ap_mig_vfio_test_irqs),
 	{}
 };
 
