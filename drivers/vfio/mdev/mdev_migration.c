@@ -649,7 +649,15 @@ struct mdev_migration_config *mdev_migration_config_get(struct mdev_device *mdev
 	return cfg;
 }
 
-/* <device>/migration_info.json: an attribute group of every mdev device */
+/*
+ * <device>/migration_info.json: an attribute group of every mdev device.
+ *
+ * The show() callbacks here print with the engine's printer, which is
+ * given the page and PAGE_SIZE and, as sysfs_emit() does, never writes
+ * past them (-E2BIG, returned as -EFBIG, if a document would not fit).
+ * sysfs_emit() takes a format string; a JSON document built from tables
+ * is not one.
+ */
 
 static ssize_t migration_info_show(struct device *dev,
 				   struct device_attribute *attr, char *buf)
