@@ -153,12 +153,23 @@ expect_write() {
 	fi
 }
 
-# kmsg_mark / kmsg_since_mark: the kernel log written since the mark.
+# kmsg_records: the records of the kernel's log buffer, one a line as
+# "SEQ MESSAGE", read from /dev/kmsg without waiting. Record numbers keep
+# counting when the buffer wraps, which dmesg's line numbers do not (a
+# debug kernel running every test wraps it).
+kmsg_records() {
+	dd if=/dev/kmsg iflag=nonblock bs=16384 2> /dev/null |
+		sed -n 's/^[0-9]*,\([0-9]*\),[^;]*;/\1 /p'
+}
+
+# kmsg_mark / kmsg_since_mark: the kernel log written since the mark
+# (KMSG_MARK: the number of the last record then, -1 for none).
 kmsg_mark() {
-	KMSG_MARK=$(dmesg | wc -l)
+	KMSG_MARK=$(kmsg_records | tail -n 1 | cut -d ' ' -f 1)
+	KMSG_MARK=${KMSG_MARK:--1}
 }
 kmsg_since_mark() {
-	dmesg | tail -n +"$((KMSG_MARK + 1))"
+	kmsg_records | awk -v m="$KMSG_MARK" '$1 > m { sub(/^[0-9]+ /, ""); print }'
 }
 
 # mig_run NAME EXPECTED_EXIT ARGS...: run mig_client ARGS, keep its output
