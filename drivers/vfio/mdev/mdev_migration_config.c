@@ -313,11 +313,12 @@ static ssize_t mdev_mig_cfg_write_block(struct mdev_mig_cfg_file *migf,
 		return -EFAULT;
 	migf->blk_have += n;
 	if (migf->blk_have == MDEV_MIG_CFG_BLK_HDR) {
+		/* final: the header's bytes are taken, the block is not made */
 		ret = mdev_mig_cfg_block_hdr(migf, blk);
-		if (ret == -EPROTO)
+		if (ret) {
 			migf->blk_err = ret;
-		if (ret)
 			return ret;
+		}
 	}
 	return n;
 }
@@ -558,7 +559,7 @@ static struct file *mdev_mig_cfg_start(struct vfio_device *vdev,
 				       bool resuming, bool stop_copy)
 {
 	struct mdev_mig_cfg_file *migf;
-
+	struct file *filp;
 	int ret = 0;
 
 	migf = mdev_mig_cfg_file_new(vdev, mdev, cfg, resuming);
@@ -570,7 +571,10 @@ static struct file *mdev_mig_cfg_start(struct vfio_device *vdev,
 	migf->stop_copy = stop_copy;
 	mutex_unlock(&migf->lock);
 	if (ret) {
+		/* the session's reference, then the one for the caller */
+		filp = migf->filp;
 		mdev_mig_cfg_file_end(migf);
+		fput(filp);
 		return ERR_PTR(ret);
 	}
 	if (resuming)

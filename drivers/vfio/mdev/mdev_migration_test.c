@@ -1154,6 +1154,55 @@ static void mdev_mig_test_config_poll(struct kunit *test)
 	fake_done(test, dst);
 }
 
+/* A driver block whose save() fails: the state change fails, nothing leaks */
+static ssize_t fail_block_save(struct mdev_device *mdev, void *buf,
+			       size_t size)
+{
+	to_fake(mdev)->sets++;
+	return -EIO;
+}
+
+static int fail_block_load(struct mdev_device *mdev, const void *buf,
+			   size_t len)
+{
+	return 0;
+}
+
+static const struct mdev_migration_config_block fail_block = {
+	.max_len = 8,
+	.save = fail_block_save,
+	.load = fail_block_load,
+};
+
+static const struct mdev_migration_ops fail_block_ops = {
+	.get = fake_get,
+	.set = fake_set,
+	.check = fake_check,
+	.snapshot = fake_snapshot,
+	.config_block = &fail_block,
+};
+
+/*
+ * STOP -> STOP_COPY whose block cannot be made: EIO, the device stays in
+ * STOP with no session, and the data fd made for it is freed (kmemleak on
+ * the debug kernel reports the file otherwise).
+ */
+static void mdev_mig_test_config_save_fails(struct kunit *test)
+{
+	struct mdev_mig_fake *f = fake_new_ops(test, &fail_block_ops);
+	struct vfio_device *vdev = fake_vdev(test, f);
+
+	KUNIT_EXPECT_NULL(test, cfg_set(test, vdev, VFIO_DEVICE_STATE_STOP));
+	KUNIT_EXPECT_PTR_EQ(test, cfg_set(test, vdev,
+					  VFIO_DEVICE_STATE_STOP_COPY),
+			    ERR_PTR(-EIO));
+	KUNIT_EXPECT_EQ(test, f->sets, 1);
+	KUNIT_EXPECT_EQ(test, mdev_migration_kunit_state(test, vdev),
+			VFIO_DEVICE_STATE_STOP);
+	KUNIT_EXPECT_NULL(test, cfg_set(test, vdev, VFIO_DEVICE_STATE_RUNNING));
+	fake_done(test, f);
+}
+
 /* The config-only ops of a VFIO device that is no mdev: ENODEV, no access. */
 static void mdev_mig_test_config_not_mdev(struct kunit *test)
 {
@@ -1351,6 +1400,7 @@ static struct kunit_case mdev_migration_test_cases[] = {
 	KUNIT_CASE(mdev_mig_test_config_refusal),
 	KUNIT_CASE(mdev_mig_test_config_not_mdev),
 	KUNIT_CASE(mdev_mig_test_config_poll),
+	KUNIT_CASE(mdev_mig_test_config_save_fails),
 	KUNIT_CASE_PARAM(mdev_mig_test_validate, valid_gen_params),
 	KUNIT_CASE(mdev_mig_test_fixed_param),
 	{}
