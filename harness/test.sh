@@ -95,6 +95,15 @@ for s in "${STAGES[@]}"; do
 	tp=$((tp + p)) tf=$((tf + f)) ts=$((ts + k))
 done
 
+# Every failed result, with the lines it printed before it, where the
+# end of a long log shows them: CI keeps only that end.
+if [ "$tf" -gt 0 ]; then
+	echo "=== failed results (and up to 4 lines before each)"
+	for s in "${STAGES[@]}"; do
+		grep -B 4 -E '^[# ]*not ok ' "$LOGS/$s.log" 2> /dev/null |
+			sed "s/^/$s: /"
+	done | tail -n 80
+fi
 echo "=== summary"
 printf '%s\n' "${summary[@]}"
 echo "$tp passed, $tf failed, $ts skipped"
