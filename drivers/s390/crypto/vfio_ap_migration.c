@@ -13,9 +13,10 @@
  *
  * Everything the callbacks ask of the host, the mdev's masks, the queues
  * bound to vfio_ap and their cards, the host's maxima and the APQNs
- * reserved for its own drivers, goes through &struct vfio_ap_mig_host_ops:
- * vfio_ap_mig_ap_bus on a real host, a fake one under KUnit. The
- * callbacks of vfio_ap_mig_ops only pick the host and the mdev.
+ * reserved for its own drivers, goes through five functions: the mdev's
+ * vfio_ap_mdev_get_config() and _set_config(), and vfio_ap_mig_walk_queues(),
+ * _maxima() and _reserved() on the AP bus. Under KUnit, static stubs put
+ * the mdevs on fake hosts; nothing else is replaced.
  *
  * The VFIO migration itself is the mdev core's config-only migration:
  * vfio_ap_mig_init_dev() gives it to the mdev's VFIO device, its driver
@@ -49,22 +50,11 @@
 #include "vfio_ap_private.h"
 #include "vfio_ap_migration.h"
 
-/* The real host: vfio_ap's matrix of the mdev and the AP bus */
-
-static void vfio_ap_mig_bus_get_matrix(const struct vfio_ap_mig_host_ops *host,
-				       struct ap_matrix_mdev *matrix_mdev,
-				       struct ap_matrix *m)
-{
-	vfio_ap_mdev_get_config(matrix_mdev, m);
-}
-
-static int vfio_ap_mig_bus_set_matrix(const struct vfio_ap_mig_host_ops *host,
-				      struct ap_matrix_mdev *matrix_mdev,
-				      const struct ap_matrix *m,
-				      unsigned int which)
-{
-	return vfio_ap_mdev_set_config(matrix_mdev, m, which);
-}
+/*
+ * The host: vfio_ap's matrix of the mdev (vfio_ap_mdev_get_config() and
+ * _set_config() in vfio_ap_ops.c) and the AP bus. KUnit replaces these
+ * functions with kunit_activate_static_stub() to put mdevs on fake hosts.
+ */
 
 struct vfio_ap_mig_bus_walk {
 	vfio_ap_mig_queue_fn_t fn;
@@ -79,29 +69,49 @@ static int vfio_ap_mig_bus_queue(struct device *dev, void *data)
 	return walk->fn(walk->data, aq->qid, &aq->card->hwinfo);
 }
 
-static int vfio_ap_mig_bus_walk_queues(const struct vfio_ap_mig_host_ops *host,
-				       vfio_ap_mig_queue_fn_t fn, void *data)
+/**
+ * vfio_ap_mig_walk_queues - visit every queue bound to vfio_ap
+ * @fn: called for each queue
+ * @data: passed to @fn
+ *
+ * Return: the first non-zero value @fn returns, else 0.
+ */
+VISIBLE_IF_KUNIT int vfio_ap_mig_walk_queues(vfio_ap_mig_queue_fn_t fn,
+					     void *data)
 {
 	struct vfio_ap_mig_bus_walk walk = { .fn = fn, .data = data };
 
+	KUNIT_STATIC_STUB_REDIRECT(vfio_ap_mig_walk_queues, fn, data);
 	return driver_for_each_device(&matrix_dev->vfio_ap_drv->driver, NULL,
 				      &walk, vfio_ap_mig_bus_queue);
 }
 
-static void vfio_ap_mig_bus_maxima(const struct vfio_ap_mig_host_ops *host,
-				   struct ap_matrix *max)
+/**
+ * vfio_ap_mig_maxima - the highest numbers the host has
+ * @max: its apm_max, aqm_max and adm_max are set
+ */
+VISIBLE_IF_KUNIT void vfio_ap_mig_maxima(struct ap_matrix *max)
 {
+	KUNIT_STATIC_STUB_REDIRECT(vfio_ap_mig_maxima, max);
 	vfio_ap_matrix_init(&matrix_dev->info, max);
 }
 
-static bool vfio_ap_mig_bus_reserved(const struct vfio_ap_mig_host_ops *host,
-				     const unsigned long *apm,
-				     const unsigned long *aqm)
+/**
+ * vfio_ap_mig_reserved - whether APQNs are reserved for the host's drivers
+ * @apm: adapters
+ * @aqm: domains
+ *
+ * Return: true if an APQN of @apm x @aqm is reserved by the bus
+ * attributes apmask and aqmask.
+ */
+VISIBLE_IF_KUNIT bool vfio_ap_mig_reserved(const unsigned long *apm,
+					   const unsigned long *aqm)
 {
 	DECLARE_BITMAP(a, AP_DEVICES);
 	DECLARE_BITMAP(q, AP_DOMAINS);
 	bool ret;
 
+	KUNIT_STATIC_STUB_REDIRECT(vfio_ap_mig_reserved, apm, aqm);
 	/* ap_apqn_in_matrix_owned_by_def_drv() takes non-const masks */
 	bitmap_copy(a, apm, AP_DEVICES);
 	bitmap_copy(q, aqm, AP_DOMAINS);
@@ -111,15 +121,7 @@ static bool vfio_ap_mig_bus_reserved(const struct vfio_ap_mig_host_ops *host,
 	return ret;
 }
 
-const struct vfio_ap_mig_host_ops vfio_ap_mig_ap_bus = {
-	.get_matrix = vfio_ap_mig_bus_get_matrix,
-	.set_matrix = vfio_ap_mig_bus_set_matrix,
-	.walk_queues = vfio_ap_mig_bus_walk_queues,
-	.maxima = vfio_ap_mig_bus_maxima,
-	.reserved = vfio_ap_mig_bus_reserved,
-};
-
-/* The callbacks on any host */
+/* The callbacks, on an mdev's configuration */
 
 /* A queue bound to vfio_ap: one APQN less missing, and maybe a card. */
 static int vfio_ap_mig_read_queue(void *data, unsigned long apqn,
@@ -142,13 +144,12 @@ static int vfio_ap_mig_read_queue(void *data, unsigned long apqn,
  * the queues bound to vfio_ap (a queue of another mdev's APQN cannot be
  * one of ours: APQNs are assigned to one mdev only).
  */
-static int vfio_ap_mig_read_queues(const struct vfio_ap_mig_host_ops *host,
-				   struct vfio_ap_mig_config *cfg)
+static int vfio_ap_mig_read_queues(struct vfio_ap_mig_config *cfg)
 {
 	memset(cfg->cards, 0, sizeof(cfg->cards));
 	cfg->missing = bitmap_weight(cfg->apm, AP_DEVICES) *
 		       bitmap_weight(cfg->aqm, AP_DOMAINS);
-	return host->walk_queues(host, vfio_ap_mig_read_queue, cfg);
+	return vfio_ap_mig_walk_queues(vfio_ap_mig_read_queue, cfg);
 }
 
 static bool vfio_ap_mig_masks_equal(const struct ap_matrix *a,
@@ -161,7 +162,6 @@ static bool vfio_ap_mig_masks_equal(const struct ap_matrix *a,
 
 /**
  * vfio_ap_mig_host_snapshot - capture an mdev's configuration for migration
- * @host: the host the configuration is on
  * @matrix_mdev: the mdev; its mig_cfg is filled in
  *
  * Copies the masks and the cards behind the adapters into
@@ -174,22 +174,21 @@ static bool vfio_ap_mig_masks_equal(const struct ap_matrix *a,
  * Return: 0, -EAGAIN if the masks changed during every one of
  * %VFIO_AP_MIG_SNAPSHOT_TRIES tries, or the walk's error.
  */
-int vfio_ap_mig_host_snapshot(const struct vfio_ap_mig_host_ops *host,
-			      struct ap_matrix_mdev *matrix_mdev)
+int vfio_ap_mig_host_snapshot(struct ap_matrix_mdev *matrix_mdev)
 {
 	struct vfio_ap_mig_config *cfg = &matrix_mdev->mig_cfg;
 	struct ap_matrix before, after;
 	int i, ret;
 
 	for (i = 0; i < VFIO_AP_MIG_SNAPSHOT_TRIES; i++) {
-		host->get_matrix(host, matrix_mdev, &before);
+		vfio_ap_mdev_get_config(matrix_mdev, &before);
 		bitmap_copy(cfg->apm, before.apm, AP_DEVICES);
 		bitmap_copy(cfg->aqm, before.aqm, AP_DOMAINS);
 		bitmap_copy(cfg->adm, before.adm, AP_DOMAINS);
-		ret = vfio_ap_mig_read_queues(host, cfg);
+		ret = vfio_ap_mig_read_queues(cfg);
 		if (ret)
 			return ret;
-		host->get_matrix(host, matrix_mdev, &after);
+		vfio_ap_mdev_get_config(matrix_mdev, &after);
 		if (vfio_ap_mig_masks_equal(&before, &after))
 			return 0;
 	}
@@ -222,17 +221,15 @@ int vfio_ap_mig_host_get(struct ap_matrix_mdev *matrix_mdev,
 
 /**
  * vfio_ap_mig_host_set - write a mask parameter to an mdev's configuration
- * @host: the host the mdev is on
  * @matrix_mdev: the mdev
  * @param: ``adapters``, ``domains`` or ``control-domains``
  * @val: the mask as a bitmap list
  *
  * Context: the mdev's migration lock held.
  * Return: 0, -EACCES for another parameter, -EINVAL for a malformed list,
- * or the error of &vfio_ap_mig_host_ops.set_matrix.
+ * or the error of vfio_ap_mdev_set_config().
  */
-int vfio_ap_mig_host_set(const struct vfio_ap_mig_host_ops *host,
-			 struct ap_matrix_mdev *matrix_mdev,
+int vfio_ap_mig_host_set(struct ap_matrix_mdev *matrix_mdev,
 			 enum vfio_ap_mig_param param,
 			 const struct migc_value *val)
 {
@@ -258,7 +255,7 @@ int vfio_ap_mig_host_set(const struct vfio_ap_mig_host_ops *host,
 	}
 	if (val->type != MIGC_STR || vfio_ap_mig_mask_parse(val->s, mask))
 		return -EINVAL;
-	return host->set_matrix(host, matrix_mdev, &m, which);
+	return vfio_ap_mdev_set_config(matrix_mdev, &m, which);
 }
 
 /**
@@ -301,7 +298,6 @@ int vfio_ap_mig_host_check(struct ap_matrix_mdev *matrix_mdev,
 
 /**
  * vfio_ap_mig_host_type_check - rule 4 of a type check
- * @host: the host a new mdev would be on
  * @src_desc: the source's description
  * @why: filled in on a mismatch
  *
@@ -314,8 +310,7 @@ int vfio_ap_mig_host_check(struct ap_matrix_mdev *matrix_mdev,
  * Return: 0, -EPROTO on a mismatch, -EINVAL for a malformed description,
  * -ENOMEM.
  */
-int vfio_ap_mig_host_type_check(const struct vfio_ap_mig_host_ops *host,
-				const struct migc_desc *src_desc,
+int vfio_ap_mig_host_type_check(const struct migc_desc *src_desc,
 				struct migc_reason *why)
 {
 	struct vfio_ap_mig_config *src, *dst;
@@ -331,14 +326,14 @@ int vfio_ap_mig_host_type_check(const struct vfio_ap_mig_host_ops *host,
 		ret = vfio_ap_mig_config_from_desc(src_desc, src);
 	if (ret)
 		goto out;
-	host->maxima(host, &max);
+	vfio_ap_mig_maxima(&max);
 	m = vfio_ap_mig_beyond(src, max.apm_max, max.aqm_max, max.adm_max);
-	if (!m && host->reserved(host, src->apm, src->aqm))
+	if (!m && vfio_ap_mig_reserved(src->apm, src->aqm))
 		m = VFIO_AP_MIG_RESERVED;
 	if (!m) {
 		bitmap_copy(dst->apm, src->apm, AP_DEVICES);
 		bitmap_copy(dst->aqm, src->aqm, AP_DOMAINS);
-		ret = vfio_ap_mig_read_queues(host, dst);
+		ret = vfio_ap_mig_read_queues(dst);
 		if (ret)
 			goto out;
 		m = vfio_ap_mig_compare(src, dst, false, &apid);
@@ -353,21 +348,7 @@ out:
 	return ret;
 }
 
-/* The mdev migration callbacks: this host, this mdev */
-
-/**
- * vfio_ap_mig_host - the host an mdev's migration callbacks ask
- * @matrix_mdev: the mdev, or NULL for a type check
- *
- * Return: vfio_ap_mig_ap_bus; a KUnit test replaces this function with
- * kunit_activate_static_stub() to put the mdev on a fake host.
- */
-VISIBLE_IF_KUNIT const struct vfio_ap_mig_host_ops *
-vfio_ap_mig_host(struct ap_matrix_mdev *matrix_mdev)
-{
-	KUNIT_STATIC_STUB_REDIRECT(vfio_ap_mig_host, matrix_mdev);
-	return &vfio_ap_mig_ap_bus;
-}
+/* The mdev migration callbacks */
 
 static struct ap_matrix_mdev *vfio_ap_mig_mdev(struct mdev_device *mdev)
 {
@@ -376,10 +357,7 @@ static struct ap_matrix_mdev *vfio_ap_mig_mdev(struct mdev_device *mdev)
 
 static int vfio_ap_mig_snapshot(struct mdev_device *mdev)
 {
-	struct ap_matrix_mdev *matrix_mdev = vfio_ap_mig_mdev(mdev);
-
-	return vfio_ap_mig_host_snapshot(vfio_ap_mig_host(matrix_mdev),
-					 matrix_mdev);
+	return vfio_ap_mig_host_snapshot(vfio_ap_mig_mdev(mdev));
 }
 
 static int vfio_ap_mig_get(struct mdev_device *mdev, unsigned int idx,
@@ -391,10 +369,7 @@ static int vfio_ap_mig_get(struct mdev_device *mdev, unsigned int idx,
 static int vfio_ap_mig_set(struct mdev_device *mdev, unsigned int idx,
 			   const struct migc_value *val)
 {
-	struct ap_matrix_mdev *matrix_mdev = vfio_ap_mig_mdev(mdev);
-
-	return vfio_ap_mig_host_set(vfio_ap_mig_host(matrix_mdev), matrix_mdev,
-				    idx, val);
+	return vfio_ap_mig_host_set(vfio_ap_mig_mdev(mdev), idx, val);
 }
 
 static int vfio_ap_mig_check(struct mdev_device *mdev,
@@ -408,8 +383,7 @@ static int vfio_ap_mig_type_check(struct mdev_type *mtype,
 				  const struct migc_desc *src_desc,
 				  struct migc_reason *why)
 {
-	return vfio_ap_mig_host_type_check(vfio_ap_mig_host(NULL), src_desc,
-					   why);
+	return vfio_ap_mig_host_type_check(src_desc, why);
 }
 
 /* The interrupt state, in the config-only stream's driver block */

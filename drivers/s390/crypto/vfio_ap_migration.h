@@ -4,17 +4,15 @@
  *
  * The model kernel.org/s390/vfio-ap describes the AP configuration a
  * guest sees: its adapters, usage domains and control domains as
- * ``create`` parameters in the kernel's bitmap list format ("0-3,7"), and
- * the hardware of the card behind each adapter as the ``readonly``
- * parameter ``cards``. All four are compared by the driver (rule 4):
- * the masks as sets, the cards per adapter, where a newer card
- * generation may take the place of an older one.
+ * ``runtime`` parameters in the kernel's bitmap list format ("0-3,7"),
+ * and the hardware of the card behind each adapter as the ``readonly``
+ * parameter ``cards``. All four are compared by the driver (rule 4): the
+ * masks as sets, the cards per adapter, which must have equal
+ * capabilities.
  *
  * vfio_ap_mig_compat.c holds the encoding and the comparison, without
- * any AP hardware access, so KUnit tests it on any s390 kernel;
- * vfio_ap_migration.c connects it to the mdev core and, through &struct
- * vfio_ap_mig_host_ops, to the AP bus, which KUnit replaces with fake
- * hosts (vfio_ap_migration_test.c).
+ * any AP hardware access; vfio_ap_migration.c connects it to the mdev
+ * core and to the AP bus.
  */
 #ifndef _VFIO_AP_MIGRATION_H_
 #define _VFIO_AP_MIGRATION_H_
@@ -160,44 +158,9 @@ struct device_attribute;
 typedef int (*vfio_ap_mig_queue_fn_t)(void *data, unsigned long apqn,
 				    const struct ap_tapq_hwinfo *hw);
 
-/**
- * struct vfio_ap_mig_host_ops - what the migration glue asks of the host
- * @get_matrix: copy the masks of @matrix_mdev's AP configuration to @m,
- *	as they are at one moment
- * @set_matrix: replace the masks @which (``VFIO_AP_CONFIG_*``) of
- *	@matrix_mdev's configuration by those of @m, as a write to its
- *	ap_config attribute would, but refused with -EBUSY while a guest
- *	uses it. Return 0 or a negative errno; on an error nothing changed.
- * @walk_queues: call @fn for every queue bound to vfio_ap; return the
- *	first non-zero value @fn returns, else 0
- * @maxima: set @max's apm_max, aqm_max and adm_max to the highest
- *	adapter, usage domain and control domain numbers the host has
- * @reserved: whether an APQN of @apm x @aqm is reserved for the host's own
- *	drivers (the bus attributes apmask and aqmask)
- *
- * Every callback gets the ops it was reached through as @host, so a fake
- * host finds its own state with container_of(). vfio_ap_mig_ap_bus is the
- * real one: the AP bus and vfio_ap's own matrix. The callbacks may sleep.
- */
-struct vfio_ap_mig_host_ops {
-	void (*get_matrix)(const struct vfio_ap_mig_host_ops *host,
-			   struct ap_matrix_mdev *matrix_mdev,
-			   struct ap_matrix *m);
-	int (*set_matrix)(const struct vfio_ap_mig_host_ops *host,
-			  struct ap_matrix_mdev *matrix_mdev,
-			  const struct ap_matrix *m, unsigned int which);
-	int (*walk_queues)(const struct vfio_ap_mig_host_ops *host,
-			   vfio_ap_mig_queue_fn_t fn, void *data);
-	void (*maxima)(const struct vfio_ap_mig_host_ops *host,
-		       struct ap_matrix *max);
-	bool (*reserved)(const struct vfio_ap_mig_host_ops *host,
-			 const unsigned long *apm, const unsigned long *aqm);
-};
-
 /* How often a snapshot is retried while the configuration keeps changing */
 #define VFIO_AP_MIG_SNAPSHOT_TRIES	3
 
-extern const struct vfio_ap_mig_host_ops vfio_ap_mig_ap_bus;
 extern const struct migc_model vfio_ap_mig_model;
 extern const struct migc_caps vfio_ap_mig_caps;
 extern const struct mdev_migration_ops vfio_ap_mig_ops;
@@ -234,26 +197,24 @@ void vfio_ap_mig_explain(enum vfio_ap_mig_mismatch mismatch,
 const char *vfio_ap_mig_mismatch_str(enum vfio_ap_mig_mismatch mismatch);
 
 /*
- * vfio_ap_migration.c: the callbacks of vfio_ap_mig_ops on a given host,
+ * vfio_ap_migration.c: the callbacks of vfio_ap_mig_ops,
  * for an mdev's &ap_matrix_mdev.mig_cfg
  */
-int vfio_ap_mig_host_snapshot(const struct vfio_ap_mig_host_ops *host,
-			      struct ap_matrix_mdev *matrix_mdev);
+int vfio_ap_mig_host_snapshot(struct ap_matrix_mdev *matrix_mdev);
 int vfio_ap_mig_host_get(struct ap_matrix_mdev *matrix_mdev,
 			 enum vfio_ap_mig_param param, struct migc_value *val);
-int vfio_ap_mig_host_set(const struct vfio_ap_mig_host_ops *host,
-			 struct ap_matrix_mdev *matrix_mdev,
+int vfio_ap_mig_host_set(struct ap_matrix_mdev *matrix_mdev,
 			 enum vfio_ap_mig_param param,
 			 const struct migc_value *val);
 int vfio_ap_mig_host_check(struct ap_matrix_mdev *matrix_mdev,
 			   const struct migc_desc *src_desc,
 			   struct migc_reason *why);
-int vfio_ap_mig_host_type_check(const struct vfio_ap_mig_host_ops *host,
-				const struct migc_desc *src_desc,
+int vfio_ap_mig_host_type_check(const struct migc_desc *src_desc,
 				struct migc_reason *why);
 #if IS_ENABLED(CONFIG_KUNIT)
-const struct vfio_ap_mig_host_ops *
-vfio_ap_mig_host(struct ap_matrix_mdev *matrix_mdev);
+int vfio_ap_mig_walk_queues(vfio_ap_mig_queue_fn_t fn, void *data);
+void vfio_ap_mig_maxima(struct ap_matrix *max);
+bool vfio_ap_mig_reserved(const unsigned long *apm, const unsigned long *aqm);
 #endif
 
 /* vfio_ap_migration.c: the VFIO migration, for vfio_ap_ops.c */

@@ -2,9 +2,10 @@
 /*
  * KUnit tests of the vfio_ap migration glue: the callbacks behind
  * vfio_ap_mig_ops (snapshot, get, set, device check, type check) run on
- * fake hosts that stand in for the AP bus through &struct
- * vfio_ap_mig_host_ops. The code under test is the driver's own
- * vfio_ap_migration.c; only the host is fake. No AP hardware is used.
+ * fake hosts. Static stubs replace the five functions through which the
+ * glue reaches the host (vfio_ap_mdev_get_config(), _set_config(),
+ * vfio_ap_mig_walk_queues(), _maxima() and _reserved()); the code under
+ * test is the driver's own. No AP hardware is used.
  *
  * A second suite migrates mdevs from one fake host to another through
  * VFIO, as a VMM does, with the mdev core's config-only migration.
@@ -25,8 +26,7 @@
 
 /**
  * struct fake_host - a host as the migration glue sees it
- * @ops: the host ops the glue is given; container_of() leads back here
- * @matrix_mdev: the mdev whose matrix @ops.get_matrix reads
+ * @matrix_mdev: the mdev on this host
  * @max: the host's maxima
  * @def_apm: adapters of the bus attribute apmask (host drivers)
  * @def_aqm: domains of aqmask; an APQN in both is reserved
@@ -35,17 +35,16 @@
  * @flips: walks over the queues during which the mdev's adapter 5 is
  *	assigned or unassigned by a concurrent writer
  * @walks: walks over the queues so far
- * @sets: calls of @ops.set_matrix
- * @set_m: the masks of the last @ops.set_matrix
+ * @sets: calls of vfio_ap_mdev_set_config() for the mdev
+ * @set_m: the masks of the last call
  * @set_which: the masks it replaced
- * @set_ret: what @ops.set_matrix returns
+ * @set_ret: what the calls return
  * @nr_irqs: entries of @irqs
  * @irqs: the interrupt state the guest set on the mdev's queues
  * @set_irqs: calls of vfio_ap_mdev_set_irqs() for the mdev
  * @set_irqs_ret: what they return; on 0 they replace @irqs
  */
 struct fake_host {
-	struct vfio_ap_mig_host_ops ops;
 	struct ap_matrix_mdev *matrix_mdev;
 	struct ap_matrix max;
 	DECLARE_BITMAP(def_apm, AP_DEVICES);
@@ -67,23 +66,62 @@ struct fake_host {
 	int set_irqs_ret;
 };
 
-static struct fake_host *fake_of(const struct vfio_ap_mig_host_ops *host)
+#define MAX_HOSTS	2
+
+/**
+ * struct fake_world - the fake hosts of one test
+ * @nr_hosts: entries of @hosts
+ * @hosts: the hosts; each has one mdev
+ * @on: the host the code under test runs on: the last one created, or
+ *	the one of the mdev whose migration state last changed
+ * @stores: calls of mig_store(), the stand-in for assign_adapter_store()
+ * @matrix_dev: the fake matrix device of use_fake_matrix_dev(), or NULL
+ */
+struct fake_world {
+	unsigned int nr_hosts;
+	struct fake_host *hosts[MAX_HOSTS];
+	struct fake_host *on;
+	unsigned int stores;
+	struct ap_matrix_dev *matrix_dev;
+};
+
+static struct fake_world *world(void)
 {
-	return container_of(host, struct fake_host, ops);
+	return kunit_get_current_test()->priv;
 }
 
-static void fake_get_matrix(const struct vfio_ap_mig_host_ops *host,
-			    struct ap_matrix_mdev *matrix_mdev,
+/* The host of @matrix_mdev */
+static struct fake_host *host_of(struct ap_matrix_mdev *matrix_mdev)
+{
+	struct fake_world *w = world();
+	unsigned int i;
+
+	for (i = 0; i < w->nr_hosts; i++)
+		if (w->hosts[i]->matrix_mdev == matrix_mdev)
+			return w->hosts[i];
+	KUNIT_FAIL(kunit_get_current_test(), "an mdev without a host");
+	return w->hosts[0];
+}
+
+/* The code under test runs on @fh from now on. */
+static struct fake_host *on(struct fake_host *fh)
+{
+	world()->on = fh;
+	return fh;
+}
+
+/* The static stubs of the host functions */
+
+static void fake_get_config(struct ap_matrix_mdev *matrix_mdev,
 			    struct ap_matrix *m)
 {
 	*m = matrix_mdev->matrix;
 }
 
-static int fake_set_matrix(const struct vfio_ap_mig_host_ops *host,
-			   struct ap_matrix_mdev *matrix_mdev,
+static int fake_set_config(struct ap_matrix_mdev *matrix_mdev,
 			   const struct ap_matrix *m, unsigned int which)
 {
-	struct fake_host *fh = fake_of(host);
+	struct fake_host *fh = host_of(matrix_mdev);
 
 	fh->sets++;
 	fh->set_m = *m;
@@ -91,10 +129,9 @@ static int fake_set_matrix(const struct vfio_ap_mig_host_ops *host,
 	return fh->set_ret;
 }
 
-static int fake_walk_queues(const struct vfio_ap_mig_host_ops *host,
-			    vfio_ap_mig_queue_fn_t fn, void *data)
+static int fake_walk_queues(vfio_ap_mig_queue_fn_t fn, void *data)
 {
-	struct fake_host *fh = fake_of(host);
+	struct fake_host *fh = world()->on;
 	unsigned int i;
 	int ret;
 
@@ -114,19 +151,64 @@ static int fake_walk_queues(const struct vfio_ap_mig_host_ops *host,
 	return 0;
 }
 
-static void fake_maxima(const struct vfio_ap_mig_host_ops *host,
-			struct ap_matrix *max)
+static void fake_maxima(struct ap_matrix *max)
 {
-	*max = fake_of(host)->max;
+	*max = world()->on->max;
 }
 
-static bool fake_reserved(const struct vfio_ap_mig_host_ops *host,
-			  const unsigned long *apm, const unsigned long *aqm)
+static bool fake_reserved(const unsigned long *apm, const unsigned long *aqm)
 {
-	struct fake_host *fh = fake_of(host);
+	struct fake_host *fh = world()->on;
 
 	return bitmap_intersects(apm, fh->def_apm, AP_DEVICES) &&
 	       bitmap_intersects(aqm, fh->def_aqm, AP_DOMAINS);
+}
+
+/* The stub of vfio_ap_mdev_get_irqs(): the fake host's */
+static unsigned int fake_get_irqs(struct ap_matrix_mdev *matrix_mdev,
+				  struct vfio_ap_mig_irq *irqs,
+				  unsigned int max)
+{
+	struct fake_host *fh = host_of(matrix_mdev);
+	unsigned int n = min(max, fh->nr_irqs);
+
+	memcpy(irqs, fh->irqs, n * sizeof(*irqs));
+	return n;
+}
+
+/* The stub of vfio_ap_mdev_set_irqs(): on the fake host */
+static int fake_set_irqs(struct ap_matrix_mdev *matrix_mdev,
+			 const struct vfio_ap_mig_irq *irqs, unsigned int n)
+{
+	struct fake_host *fh = host_of(matrix_mdev);
+
+	fh->set_irqs++;
+	if (fh->set_irqs_ret)
+		return fh->set_irqs_ret;
+	if (n > ARRAY_SIZE(fh->irqs))
+		return -E2BIG;
+	memcpy(fh->irqs, irqs, n * sizeof(*irqs));
+	fh->nr_irqs = n;
+	return 0;
+}
+
+/* Both suites: an empty world, the host functions stubbed */
+static int fake_world_init(struct kunit *test)
+{
+	test->priv = kunit_kzalloc(test, sizeof(struct fake_world), GFP_KERNEL);
+	if (!test->priv)
+		return -ENOMEM;
+	kunit_activate_static_stub(test, vfio_ap_mdev_get_config,
+				   fake_get_config);
+	kunit_activate_static_stub(test, vfio_ap_mdev_set_config,
+				   fake_set_config);
+	kunit_activate_static_stub(test, vfio_ap_mig_walk_queues,
+				   fake_walk_queues);
+	kunit_activate_static_stub(test, vfio_ap_mig_maxima, fake_maxima);
+	kunit_activate_static_stub(test, vfio_ap_mig_reserved, fake_reserved);
+	kunit_activate_static_stub(test, vfio_ap_mdev_get_irqs, fake_get_irqs);
+	kunit_activate_static_stub(test, vfio_ap_mdev_set_irqs, fake_set_irqs);
+	return 0;
 }
 
 /* The hardware information TAPQ returns for a card, with host noise. */
@@ -189,18 +271,14 @@ static struct fake_host *fake_host_new(struct kunit *test,
 {
 	DECLARE_BITMAP(apm, AP_DEVICES);
 	DECLARE_BITMAP(aqm, AP_DOMAINS);
+	struct fake_world *w = test->priv;
 	unsigned long apid, apqi, apqn;
 	struct fake_host *fh;
 
 	fh = kunit_kzalloc(test, sizeof(*fh), GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, fh);
-	fh->ops = (struct vfio_ap_mig_host_ops) {
-		.get_matrix = fake_get_matrix,
-		.set_matrix = fake_set_matrix,
-		.walk_queues = fake_walk_queues,
-		.maxima = fake_maxima,
-		.reserved = fake_reserved,
-	};
+	KUNIT_ASSERT_LT(test, w->nr_hosts, MAX_HOSTS);
+	w->hosts[w->nr_hosts++] = on(fh);
 	fh->matrix_mdev = matrix_mdev;
 	fh->max.apm_max = spec->apm_max ? spec->apm_max : 255;
 	fh->max.aqm_max = 255;
@@ -274,8 +352,8 @@ static const char *describe(struct kunit *test, struct fake_host *fh)
 	char *doc;
 	int i;
 
-	KUNIT_ASSERT_EQ(test, vfio_ap_mig_host_snapshot(&fh->ops,
-							fh->matrix_mdev), 0);
+	KUNIT_ASSERT_EQ(test, vfio_ap_mig_host_snapshot(on(fh)->matrix_mdev),
+			0);
 	for (i = 0; i < VFIO_AP_MIG_NR_PARAMS; i++)
 		v[i] = (struct migc_value)MIGC_STR_VALUE(get_param(test,
 					fh->matrix_mdev, i));
@@ -437,22 +515,20 @@ static void vfio_ap_mig_glue_test_check(struct kunit *test)
 	struct migc_value v[VFIO_AP_MIG_NR_PARAMS];
 	struct ap_matrix_mdev *matrix_mdev;
 	struct migc_reason why = {};
-	struct fake_host *fh;
 	int i, ret;
 
 	matrix_mdev = mdev_new(test, src->params[0].value.s,
 			       c->aqm ? c->aqm : src->params[1].value.s,
 			       src->params[2].value.s);
-	fh = fake_host_new(test, &c->host, matrix_mdev);
+	fake_host_new(test, &c->host, matrix_mdev);
 
 	ret = migc_check_type(&vfio_ap_mig_caps, src, &why);
 	KUNIT_ASSERT_EQ(test, ret, 0);
-	ret = vfio_ap_mig_host_type_check(&fh->ops, src, &why);
+	ret = vfio_ap_mig_host_type_check(src, &why);
 	expect_verdict(test, "type check", ret, &why, &c->type);
 
 	memset(&why, 0, sizeof(why));
-	KUNIT_ASSERT_EQ(test, vfio_ap_mig_host_snapshot(&fh->ops, matrix_mdev),
-			0);
+	KUNIT_ASSERT_EQ(test, vfio_ap_mig_host_snapshot(matrix_mdev), 0);
 	for (i = 0; i < VFIO_AP_MIG_NR_PARAMS; i++)
 		v[i] = (struct migc_value)MIGC_STR_VALUE(get_param(test,
 							matrix_mdev, i));
@@ -487,16 +563,14 @@ static void vfio_ap_mig_glue_test_round_trip(struct kunit *test)
 	 */
 	dst_mdev = mdev_new(test, "1,5", "0-3", "0-3,9");
 	dst_host = fake_host_new(test, &cex8, dst_mdev);
-	KUNIT_ASSERT_EQ(test, vfio_ap_mig_host_snapshot(&dst_host->ops,
-							dst_mdev), 0);
+	KUNIT_ASSERT_EQ(test, vfio_ap_mig_host_snapshot(dst_mdev), 0);
 	KUNIT_EXPECT_EQ(test, vfio_ap_mig_host_check(dst_mdev,
 						     desc_of(test, doc), &why),
 			-EPROTO);
 	KUNIT_EXPECT_STREQ(test, why.param, "cards");
 	KUNIT_EXPECT_STREQ(test, why.dst,
 			   "adapter 1: 0e92000 newer card generation");
-	KUNIT_EXPECT_EQ(test, vfio_ap_mig_host_type_check(&dst_host->ops,
-							  desc_of(test, doc),
+	KUNIT_EXPECT_EQ(test, vfio_ap_mig_host_type_check(desc_of(test, doc),
 							  &why), -EPROTO);
 	doc = describe(test, dst_host);
 	KUNIT_EXPECT_EQ(test, vfio_ap_mig_host_check(src_mdev,
@@ -505,8 +579,8 @@ static void vfio_ap_mig_glue_test_round_trip(struct kunit *test)
 	KUNIT_EXPECT_STREQ(test, why.param, "cards");
 	KUNIT_EXPECT_STREQ(test, why.dst,
 			   "adapter 1: 0d92000 older card generation");
-	KUNIT_EXPECT_EQ(test, vfio_ap_mig_host_type_check(&src_host->ops,
-							  desc_of(test, doc),
+	on(src_host);
+	KUNIT_EXPECT_EQ(test, vfio_ap_mig_host_type_check(desc_of(test, doc),
 							  &why), -EPROTO);
 }
 
@@ -523,8 +597,7 @@ static void vfio_ap_mig_glue_test_empty(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, vfio_ap_mig_host_check(matrix_mdev,
 						     desc_of(test, doc), &why),
 			0);
-	KUNIT_EXPECT_EQ(test, vfio_ap_mig_host_type_check(&fh->ops,
-							  desc_of(test, doc),
+	KUNIT_EXPECT_EQ(test, vfio_ap_mig_host_type_check(desc_of(test, doc),
 							  &why), 0);
 }
 
@@ -543,8 +616,7 @@ static void vfio_ap_mig_glue_test_changed_during_snapshot(struct kunit *test)
 	struct fake_host *fh = fake_host_new(test, &two_cex8, matrix_mdev);
 
 	fh->flips = 1;
-	KUNIT_ASSERT_EQ(test, vfio_ap_mig_host_snapshot(&fh->ops, matrix_mdev),
-			0);
+	KUNIT_ASSERT_EQ(test, vfio_ap_mig_host_snapshot(matrix_mdev), 0);
 	KUNIT_EXPECT_EQ(test, fh->walks, 2);
 	KUNIT_EXPECT_STREQ(test, get_param(test, matrix_mdev,
 					   VFIO_AP_MIG_ADAPTERS), "1");
@@ -554,8 +626,7 @@ static void vfio_ap_mig_glue_test_changed_during_snapshot(struct kunit *test)
 
 	/* and back, during the walk again */
 	fh->flips = 1;
-	KUNIT_ASSERT_EQ(test, vfio_ap_mig_host_snapshot(&fh->ops, matrix_mdev),
-			0);
+	KUNIT_ASSERT_EQ(test, vfio_ap_mig_host_snapshot(matrix_mdev), 0);
 	KUNIT_EXPECT_STREQ(test, get_param(test, matrix_mdev,
 					   VFIO_AP_MIG_ADAPTERS), "1,5");
 	KUNIT_EXPECT_STREQ(test, get_param(test, matrix_mdev,
@@ -565,7 +636,7 @@ static void vfio_ap_mig_glue_test_changed_during_snapshot(struct kunit *test)
 	/* a configuration that never holds still: no snapshot, no mix */
 	fh->walks = 0;
 	fh->flips = 100;
-	KUNIT_EXPECT_EQ(test, vfio_ap_mig_host_snapshot(&fh->ops, matrix_mdev),
+	KUNIT_EXPECT_EQ(test, vfio_ap_mig_host_snapshot(matrix_mdev),
 			-EAGAIN);
 	KUNIT_EXPECT_EQ(test, fh->walks, VFIO_AP_MIG_SNAPSHOT_TRIES);
 }
@@ -583,8 +654,7 @@ static void vfio_ap_mig_glue_test_reads_show_snapshot(struct kunit *test)
 	const struct migc_desc *src;
 
 	src = desc_of(test, DESC("1,5", "0-3", "0", "0e92000,0e92000"));
-	KUNIT_ASSERT_EQ(test, vfio_ap_mig_host_snapshot(&fh->ops, matrix_mdev),
-			0);
+	KUNIT_ASSERT_EQ(test, vfio_ap_mig_host_snapshot(matrix_mdev), 0);
 	KUNIT_EXPECT_STREQ(test, get_param(test, matrix_mdev,
 					   VFIO_AP_MIG_ADAPTERS), "1,5");
 	clear_bit_inv(5, matrix_mdev->matrix.apm);
@@ -595,8 +665,7 @@ static void vfio_ap_mig_glue_test_reads_show_snapshot(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, vfio_ap_mig_host_check(matrix_mdev, src, &why),
 			0);
 
-	KUNIT_ASSERT_EQ(test, vfio_ap_mig_host_snapshot(&fh->ops, matrix_mdev),
-			0);
+	KUNIT_ASSERT_EQ(test, vfio_ap_mig_host_snapshot(matrix_mdev), 0);
 	KUNIT_EXPECT_STREQ(test, get_param(test, matrix_mdev,
 					   VFIO_AP_MIG_ADAPTERS), "1");
 	KUNIT_EXPECT_EQ(test, vfio_ap_mig_host_check(matrix_mdev, src, &why),
@@ -605,8 +674,7 @@ static void vfio_ap_mig_glue_test_reads_show_snapshot(struct kunit *test)
 
 	/* the queue goes too: a snapshot of adapters 1,5 misses one APQN */
 	set_bit_inv(5, matrix_mdev->matrix.apm);
-	KUNIT_ASSERT_EQ(test, vfio_ap_mig_host_snapshot(&fh->ops, matrix_mdev),
-			0);
+	KUNIT_ASSERT_EQ(test, vfio_ap_mig_host_snapshot(matrix_mdev), 0);
 	KUNIT_EXPECT_EQ(test, matrix_mdev->mig_cfg.missing, 1);
 	KUNIT_EXPECT_EQ(test, vfio_ap_mig_host_check(matrix_mdev, src, &why),
 			-EPROTO);
@@ -623,8 +691,7 @@ static void vfio_ap_mig_glue_test_no_card(struct kunit *test)
 	fh->queues[1].hw.value = 0;
 	fh->queues[2].hw.value = 0;
 	fh->queues[3].hw.value = 0;
-	KUNIT_ASSERT_EQ(test, vfio_ap_mig_host_snapshot(&fh->ops, matrix_mdev),
-			0);
+	KUNIT_ASSERT_EQ(test, vfio_ap_mig_host_snapshot(matrix_mdev), 0);
 	KUNIT_EXPECT_STREQ(test, get_param(test, matrix_mdev,
 					   VFIO_AP_MIG_CARDS),
 			   "0000000,0e92000");
@@ -639,17 +706,17 @@ static void vfio_ap_mig_glue_test_set(struct kunit *test)
 	DECLARE_BITMAP(want, AP_DEVICES);
 
 	parse_mask(test, "2-4,7", want);
-	KUNIT_EXPECT_EQ(test, vfio_ap_mig_host_set(&fh->ops, matrix_mdev,
+	KUNIT_EXPECT_EQ(test, vfio_ap_mig_host_set(matrix_mdev,
 						   VFIO_AP_MIG_ADAPTERS, &val),
 			0);
 	KUNIT_EXPECT_EQ(test, fh->set_which, VFIO_AP_CONFIG_APM);
 	KUNIT_EXPECT_TRUE(test, bitmap_equal(fh->set_m.apm, want, AP_DEVICES));
-	KUNIT_EXPECT_EQ(test, vfio_ap_mig_host_set(&fh->ops, matrix_mdev,
+	KUNIT_EXPECT_EQ(test, vfio_ap_mig_host_set(matrix_mdev,
 						   VFIO_AP_MIG_DOMAINS, &val),
 			0);
 	KUNIT_EXPECT_EQ(test, fh->set_which, VFIO_AP_CONFIG_AQM);
 	KUNIT_EXPECT_TRUE(test, bitmap_equal(fh->set_m.aqm, want, AP_DOMAINS));
-	KUNIT_EXPECT_EQ(test, vfio_ap_mig_host_set(&fh->ops, matrix_mdev,
+	KUNIT_EXPECT_EQ(test, vfio_ap_mig_host_set(matrix_mdev,
 						   VFIO_AP_MIG_CONTROL_DOMAINS,
 						   &val), 0);
 	KUNIT_EXPECT_EQ(test, fh->set_which, VFIO_AP_CONFIG_ADM);
@@ -657,15 +724,15 @@ static void vfio_ap_mig_glue_test_set(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, fh->sets, 3);
 
 	/* refused before the host is asked */
-	KUNIT_EXPECT_EQ(test, vfio_ap_mig_host_set(&fh->ops, matrix_mdev,
+	KUNIT_EXPECT_EQ(test, vfio_ap_mig_host_set(matrix_mdev,
 						   VFIO_AP_MIG_CARDS, &val),
 			-EACCES);
 	val.s = "1-";
-	KUNIT_EXPECT_EQ(test, vfio_ap_mig_host_set(&fh->ops, matrix_mdev,
+	KUNIT_EXPECT_EQ(test, vfio_ap_mig_host_set(matrix_mdev,
 						   VFIO_AP_MIG_ADAPTERS, &val),
 			-EINVAL);
 	val.s = "256";
-	KUNIT_EXPECT_EQ(test, vfio_ap_mig_host_set(&fh->ops, matrix_mdev,
+	KUNIT_EXPECT_EQ(test, vfio_ap_mig_host_set(matrix_mdev,
 						   VFIO_AP_MIG_DOMAINS, &val),
 			-EINVAL);
 	KUNIT_EXPECT_EQ(test, fh->sets, 3);
@@ -673,7 +740,7 @@ static void vfio_ap_mig_glue_test_set(struct kunit *test)
 	/* the host's refusal (a guest uses the mdev) comes back unchanged */
 	fh->set_ret = -EBUSY;
 	val.s = "1";
-	KUNIT_EXPECT_EQ(test, vfio_ap_mig_host_set(&fh->ops, matrix_mdev,
+	KUNIT_EXPECT_EQ(test, vfio_ap_mig_host_set(matrix_mdev,
 						   VFIO_AP_MIG_ADAPTERS, &val),
 			-EBUSY);
 	KUNIT_EXPECT_EQ(test, fh->sets, 4);
@@ -689,128 +756,91 @@ static void vfio_ap_mig_glue_test_malformed(struct kunit *test)
 
 	/* one card for two adapters */
 	src = desc_of(test, DESC("1,5", "0-3", "0", "0e92000"));
-	KUNIT_ASSERT_EQ(test, vfio_ap_mig_host_snapshot(&fh->ops, matrix_mdev),
-			0);
+	KUNIT_ASSERT_EQ(test, vfio_ap_mig_host_snapshot(matrix_mdev), 0);
 	KUNIT_EXPECT_EQ(test, vfio_ap_mig_host_check(matrix_mdev, src, &why),
 			-EINVAL);
-	KUNIT_EXPECT_EQ(test, vfio_ap_mig_host_type_check(&fh->ops, src, &why),
+	KUNIT_EXPECT_EQ(test, vfio_ap_mig_host_type_check(src, &why),
 			-EINVAL);
 	KUNIT_EXPECT_EQ(test, fh->walks, 1);
 }
 
 /*
- * The VFIO migration of an mdev, driven as a VMM drives it: the mdev
- * core's config-only migration on the VFIO device vfio_ap_mig_init_dev()
- * set up, the description the source's snapshot makes on its fake host
- * as the data, the destination's device check on its own fake host, and
- * vfio_ap's own configuration-write wrapper and close_device(). Not run:
- * vfio_ap_mdev_init_dev() and probe(), which need the AP bus and the
- * matrix device; the test calls vfio_ap_mig_init_dev() as the former does.
+ * The VFIO migration of an mdev, driven as a VMM drives it: vfio_ap's own
+ * VFIO callbacks (init(), close_device(), ioctl()) on a fake matrix
+ * device, the mdev core's config-only migration they set up, the
+ * description the source's snapshot makes on its fake host as the data,
+ * the destination's device check on its own fake host, and vfio_ap's own
+ * configuration-write wrapper. Not run: probe(), which needs the AP bus.
  */
 
-#define MIG_MAX_HOSTS	2
-
-/**
- * struct mig_world - the hosts of one test
- * @nr_hosts: entries of @hosts
- * @hosts: a fake host per mdev; vfio_ap_mig_host() leads an mdev to its own
- * @stores: calls of mig_store(), the stand-in for assign_adapter_store()
- */
-struct mig_world {
-	unsigned int nr_hosts;
-	struct fake_host *hosts[MIG_MAX_HOSTS];
-	unsigned int stores;
-};
+/* Undo use_fake_matrix_dev() */
+static void drop_fake_matrix_dev(void *unused)
+{
+	matrix_dev = NULL;
+}
 
 /*
- * The static stub of vfio_ap_mig_host(): the mdev's fake host. A type
- * check (NULL) is not part of these tests and fails them.
+ * The matrix device vfio_ap's VFIO callbacks lock and read: a fake one
+ * while the test runs, where the AP bus gave vfio_ap none (no AP
+ * instructions, as under QEMU's s390x emulation). On a host where
+ * vfio_ap has a matrix device, the test is skipped: it must not touch it.
  */
-static const struct vfio_ap_mig_host_ops *
-mig_host_of(struct ap_matrix_mdev *matrix_mdev)
+static void use_fake_matrix_dev(struct kunit *test)
 {
-	struct kunit *test = kunit_get_current_test();
-	struct mig_world *w = test->priv;
-	unsigned int i;
+	struct fake_world *w = test->priv;
+	struct ap_matrix_dev *md;
 
-	for (i = 0; i < w->nr_hosts; i++)
-		if (w->hosts[i]->matrix_mdev == matrix_mdev)
-			return &w->hosts[i]->ops;
-	KUNIT_FAIL(test, "an mdev without a host");
-	return &w->hosts[0]->ops;
-}
-
-/* The static stub of vfio_ap_mdev_get_irqs(): the fake host's */
-static unsigned int mig_get_irqs(struct ap_matrix_mdev *matrix_mdev,
-				 struct vfio_ap_mig_irq *irqs,
-				 unsigned int max)
-{
-	struct fake_host *fh = container_of(mig_host_of(matrix_mdev),
-					    struct fake_host, ops);
-	unsigned int n = min(max, fh->nr_irqs);
-
-	memcpy(irqs, fh->irqs, n * sizeof(*irqs));
-	return n;
-}
-
-/* The static stub of vfio_ap_mdev_set_irqs(): on the fake host */
-static int mig_set_irqs(struct ap_matrix_mdev *matrix_mdev,
-			const struct vfio_ap_mig_irq *irqs, unsigned int n)
-{
-	struct fake_host *fh = container_of(mig_host_of(matrix_mdev),
-					    struct fake_host, ops);
-
-	fh->set_irqs++;
-	if (fh->set_irqs_ret)
-		return fh->set_irqs_ret;
-	if (n > ARRAY_SIZE(fh->irqs))
-		return -E2BIG;
-	memcpy(fh->irqs, irqs, n * sizeof(*irqs));
-	fh->nr_irqs = n;
-	return 0;
-}
-
-static int vfio_ap_mig_vfio_test_init(struct kunit *test)
-{
-	test->priv = kunit_kzalloc(test, sizeof(struct mig_world), GFP_KERNEL);
-	if (!test->priv)
-		return -ENOMEM;
-	kunit_activate_static_stub(test, vfio_ap_mig_host, mig_host_of);
-	kunit_activate_static_stub(test, vfio_ap_mdev_get_irqs, mig_get_irqs);
-	kunit_activate_static_stub(test, vfio_ap_mdev_set_irqs, mig_set_irqs);
-	return 0;
+	if (w->matrix_dev)
+		return;
+	if (matrix_dev)
+		kunit_skip(test, "vfio_ap runs on an AP bus here");
+	md = kunit_kzalloc(test, sizeof(*md), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, md);
+	mutex_init(&md->mdevs_lock);
+	mutex_init(&md->guests_lock);
+	INIT_LIST_HEAD(&md->mdev_list);
+	md->info.apxa = 1;
+	md->info.na = 255;
+	md->info.nd = 255;
+	matrix_dev = md;
+	w->matrix_dev = md;
+	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test,
+							drop_fake_matrix_dev,
+							NULL), 0);
 }
 
 /*
  * An mdev with the masks of @src on the host @spec, set up as vfio_ap's
- * probe() and init() would: its matrix_mdev is the driver data, its VFIO
- * device has the migration of vfio_ap_mig_init_dev().
+ * probe() would: its matrix_mdev is the driver data, its VFIO device has
+ * vfio_ap's VFIO callbacks and was initialised by their init().
  */
 static struct ap_matrix_mdev *mig_mdev_new(struct kunit *test,
 					   const struct host_spec *spec,
 					   const struct migc_desc *src)
 {
-	struct mig_world *w = test->priv;
 	struct ap_matrix_mdev *matrix_mdev;
 	struct mdev_device *mdev;
 
+	use_fake_matrix_dev(test);
 	matrix_mdev = mdev_new(test, src->params[VFIO_AP_MIG_ADAPTERS].value.s,
 			       src->params[VFIO_AP_MIG_DOMAINS].value.s,
 			       src->params[VFIO_AP_MIG_CONTROL_DOMAINS].value.s);
-	KUNIT_ASSERT_LT(test, w->nr_hosts, MIG_MAX_HOSTS);
-	w->hosts[w->nr_hosts++] = fake_host_new(test, spec, matrix_mdev);
+	fake_host_new(test, spec, matrix_mdev);
 	mdev = mdev_migration_kunit_mdev(test, &vfio_ap_mig_ops,
 					 &vfio_ap_mig_caps, "vfio_ap-kunit",
 					 matrix_mdev);
-	matrix_mdev->mdev = mdev;
+	matrix_mdev->vdev.ops = &vfio_ap_matrix_dev_ops;
 	matrix_mdev->vdev.dev = &mdev->dev;
-	vfio_ap_mig_init_dev(matrix_mdev);
+	KUNIT_ASSERT_EQ(test, matrix_mdev->vdev.ops->init(&matrix_mdev->vdev),
+			0);
+	KUNIT_ASSERT_PTR_EQ(test, matrix_mdev->mdev, mdev);
 	return matrix_mdev;
 }
 
-static struct fake_host *mig_host(struct ap_matrix_mdev *matrix_mdev)
+/* The VMM closes the device: vfio_ap's close_device() */
+static void mig_close(struct ap_matrix_mdev *matrix_mdev)
 {
-	return container_of(mig_host_of(matrix_mdev), struct fake_host, ops);
+	matrix_mdev->vdev.ops->close_device(&matrix_mdev->vdev);
 }
 
 static enum vfio_device_mig_state mig_state(struct kunit *test,
@@ -819,11 +849,21 @@ static enum vfio_device_mig_state mig_state(struct kunit *test,
 	return mdev_migration_kunit_state(test, &matrix_mdev->vdev);
 }
 
+/* A state change of @matrix_mdev, on its host */
 static struct file *mig_set(struct kunit *test,
 			    struct ap_matrix_mdev *matrix_mdev,
 			    enum vfio_device_mig_state state)
 {
+	on(host_of(matrix_mdev));
 	return mdev_migration_kunit_set_state(test, &matrix_mdev->vdev, state);
+}
+
+/* A write of a migration/params file of @matrix_mdev, on its host */
+static int mig_param(struct kunit *test, struct ap_matrix_mdev *matrix_mdev,
+		     const char *name, const char *val)
+{
+	on(host_of(matrix_mdev));
+	return mdev_migration_kunit_param(test, matrix_mdev->mdev, name, val);
 }
 
 static ssize_t mig_read(struct file *filp, char __user *ubuf, size_t len)
@@ -852,7 +892,7 @@ static ssize_t mig_write(struct file *filp, const char __user *ubuf,
 static ssize_t mig_store(struct device *dev, struct device_attribute *attr,
 			 const char *buf, size_t count)
 {
-	struct mig_world *w = kunit_get_current_test()->priv;
+	struct fake_world *w = world();
 
 	w->stores++;
 	return count;
@@ -904,7 +944,7 @@ static void expect_untouched(struct kunit *test,
 					     want->matrix.aqm, AP_DOMAINS));
 	KUNIT_EXPECT_TRUE(test, bitmap_equal(matrix_mdev->matrix.adm,
 					     want->matrix.adm, AP_DOMAINS));
-	KUNIT_EXPECT_EQ(test, mig_host(matrix_mdev)->sets, 0);
+	KUNIT_EXPECT_EQ(test, host_of(matrix_mdev)->sets, 0);
 }
 
 /*
@@ -917,7 +957,7 @@ static void vfio_ap_mig_vfio_test_migrate(struct kunit *test)
 	const struct migc_desc *desc = desc_of(test, SRC_CEX8);
 	struct ap_matrix_mdev *src = mig_mdev_new(test, &two_cex8, desc);
 	struct ap_matrix_mdev *dst = mig_mdev_new(test, &two_cex8, desc);
-	struct mig_world *w = test->priv;
+	struct fake_world *w = test->priv;
 	char __user *ubuf = mdev_migration_kunit_ubuf(test, 2 * PAGE_SIZE);
 	static const size_t steps[] = { 1, 5, 12, PAGE_SIZE };
 	struct vfio_device *vdev;
@@ -952,12 +992,9 @@ static void vfio_ap_mig_vfio_test_migrate(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, mig_read(sf, ubuf, 1), 0);
 	KUNIT_EXPECT_EQ(test, mig_config_write(src), -EBUSY);
 	/* the runtime masks are frozen too; their current value is taken */
-	KUNIT_EXPECT_EQ(test, mdev_migration_kunit_param(test, src->mdev,
-							 "adapters", "1"),
-			-EBUSY);
-	KUNIT_EXPECT_EQ(test, mdev_migration_kunit_param(test, src->mdev,
-							 "adapters", "1,5"), 3);
-	KUNIT_EXPECT_EQ(test, mig_host(src)->sets, 0);
+	KUNIT_EXPECT_EQ(test, mig_param(test, src, "adapters", "1"), -EBUSY);
+	KUNIT_EXPECT_EQ(test, mig_param(test, src, "adapters", "1,5"), 3);
+	KUNIT_EXPECT_EQ(test, host_of(src)->sets, 0);
 
 	/* the data: the stream header, then the description */
 	block = kunit_kzalloc(test, len + 1, GFP_KERNEL);
@@ -986,9 +1023,8 @@ static void vfio_ap_mig_vfio_test_migrate(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, mig_config_write(src), 3);
 	KUNIT_EXPECT_EQ(test, w->stores, 2);
 	/* and a mask write while it runs: the hot plug of ap_config */
-	KUNIT_EXPECT_EQ(test, mdev_migration_kunit_param(test, src->mdev,
-							 "domains", "0-2"), 3);
-	KUNIT_EXPECT_EQ(test, mig_host(src)->sets, 1);
+	KUNIT_EXPECT_EQ(test, mig_param(test, src, "domains", "0-2"), 3);
+	KUNIT_EXPECT_EQ(test, host_of(src)->sets, 1);
 }
 
 /*
@@ -1001,7 +1037,7 @@ static void vfio_ap_mig_vfio_test_hosts(struct kunit *test)
 {
 	const struct check_case *c = test->param_value;
 	const struct migc_desc *desc = desc_of(test, c->src);
-	struct mig_world *w = test->priv;
+	struct fake_world *w = test->priv;
 	struct ap_matrix_mdev *src, *dst;
 	char __user *ubuf = mdev_migration_kunit_ubuf(test, 2 * PAGE_SIZE);
 	struct vfio_ap_mig_config cfg;
@@ -1037,8 +1073,8 @@ static void vfio_ap_mig_vfio_test_hosts(struct kunit *test)
 		KUNIT_EXPECT_EQ(test, mig_state(test, dst),
 				VFIO_DEVICE_STATE_RESUMING);
 		KUNIT_EXPECT_EQ(test, mig_config_write(dst), -EBUSY);
-		/* the VMM gives up: vfio_ap's close_device() */
-		vfio_ap_mdev_close_device(&dst->vdev);
+		/* the VMM gives up */
+		mig_close(dst);
 	}
 	KUNIT_EXPECT_EQ(test, mig_state(test, dst), VFIO_DEVICE_STATE_RUNNING);
 	KUNIT_EXPECT_EQ(test, mig_write(df, ubuf, 1, 1), -ENODEV);
@@ -1067,10 +1103,55 @@ static void vfio_ap_mig_vfio_test_queue_gone(struct kunit *test)
 	KUNIT_EXPECT_PTR_EQ(test, mig_set(test, src, VFIO_DEVICE_STATE_STOP_COPY),
 			    ERR_PTR(-ENODEV));
 	KUNIT_EXPECT_EQ(test, mig_config_write(src), -EBUSY);
-	vfio_ap_mdev_close_device(&src->vdev);
+	mig_close(src);
 	KUNIT_EXPECT_EQ(test, mig_state(test, src), VFIO_DEVICE_STATE_RUNNING);
 	KUNIT_EXPECT_EQ(test, mig_read(sf, ubuf, 1), -ENODEV);
 	KUNIT_EXPECT_EQ(test, mig_config_write(src), 3);
+}
+
+/*
+ * VFIO_DEVICE_RESET in the middle of a migration, through vfio_ap's
+ * ioctl(): the device is RUNNING again, the data fd is done, the
+ * configuration takes writes, and interrupt state a stream brought is
+ * never applied.
+ */
+static void vfio_ap_mig_vfio_test_reset(struct kunit *test)
+{
+	const struct migc_desc *desc = desc_of(test, SRC_CEX8);
+	struct ap_matrix_mdev *src = mig_mdev_new(test, &two_cex8, desc);
+	struct ap_matrix_mdev *dst = mig_mdev_new(test, &two_cex8, desc);
+	char __user *ubuf = mdev_migration_kunit_ubuf(test, 2 * PAGE_SIZE);
+	struct vfio_device *vdev = &src->vdev;
+	struct file *sf, *df;
+	ssize_t len;
+
+	sf = mig_set(test, src, VFIO_DEVICE_STATE_PRE_COPY);
+	KUNIT_ASSERT_FALSE(test, IS_ERR_OR_NULL(sf));
+	KUNIT_EXPECT_EQ(test, mig_config_write(src), -EBUSY);
+	KUNIT_EXPECT_EQ(test, vdev->ops->ioctl(vdev, VFIO_DEVICE_RESET, 0), 0);
+	KUNIT_EXPECT_EQ(test, mig_state(test, src), VFIO_DEVICE_STATE_RUNNING);
+	KUNIT_EXPECT_EQ(test, mig_read(sf, ubuf, PAGE_SIZE), -ENODEV);
+	KUNIT_EXPECT_EQ(test, mig_config_write(src), 3);
+
+	/* a destination reset in STOP: the interrupt state it took is gone */
+	host_of(src)->nr_irqs = 1;
+	host_of(src)->irqs[0] = (struct vfio_ap_mig_irq) {
+		.apqn = 0x0100, .isc = 3, .nib = 0x10000,
+	};
+	len = mig_save(test, src, ubuf);
+	df = mig_set(test, dst, VFIO_DEVICE_STATE_RESUMING);
+	KUNIT_ASSERT_FALSE(test, IS_ERR_OR_NULL(df));
+	KUNIT_EXPECT_EQ(test, mig_write(df, ubuf, len, len), len);
+	KUNIT_EXPECT_NULL(test, mig_set(test, dst, VFIO_DEVICE_STATE_STOP));
+	KUNIT_EXPECT_NOT_NULL(test, dst->mig_irqs);
+	vdev = &dst->vdev;
+	KUNIT_EXPECT_EQ(test, vdev->ops->ioctl(vdev, VFIO_DEVICE_RESET, 0), 0);
+	KUNIT_EXPECT_EQ(test, mig_state(test, dst), VFIO_DEVICE_STATE_RUNNING);
+	KUNIT_EXPECT_EQ(test, mig_config_write(dst), 3);
+	KUNIT_EXPECT_NULL(test, mig_set(test, dst, VFIO_DEVICE_STATE_STOP));
+	KUNIT_EXPECT_NULL(test, mig_set(test, dst, VFIO_DEVICE_STATE_RUNNING));
+	KUNIT_EXPECT_EQ(test, host_of(dst)->set_irqs, 0);
+	KUNIT_EXPECT_EQ(test, host_of(dst)->nr_irqs, 0);
 }
 
 /*
@@ -1092,7 +1173,7 @@ static void vfio_ap_mig_vfio_test_irqs(struct kunit *test)
 	struct ap_matrix_mdev *dst = mig_mdev_new(test, &two_cex8, desc);
 	char __user *ubuf = mdev_migration_kunit_ubuf(test, 2 * PAGE_SIZE);
 	size_t desc_len = 12 + strlen(SRC_CEX8 "\n"), blk;
-	struct fake_host *sh = mig_host(src), *dh = mig_host(dst);
+	struct fake_host *sh = host_of(src), *dh = host_of(dst);
 	u8 *data, *bad;
 	struct file *df;
 	unsigned int i;
@@ -1119,7 +1200,7 @@ static void vfio_ap_mig_vfio_test_irqs(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, mig_write(df, ubuf, len - 1, 7), len - 1);
 	KUNIT_EXPECT_PTR_EQ(test, mig_set(test, dst, VFIO_DEVICE_STATE_STOP),
 			    ERR_PTR(-EPROTO));
-	vfio_ap_mdev_close_device(&dst->vdev);
+	mig_close(dst);
 
 	memcpy(bad, data, len);
 	put_unaligned_le32(VFIO_AP_MIG_IRQ_HDR + 65537 * VFIO_AP_MIG_IRQ_ENTRY,
@@ -1128,7 +1209,7 @@ static void vfio_ap_mig_vfio_test_irqs(struct kunit *test)
 	df = mig_set(test, dst, VFIO_DEVICE_STATE_RESUMING);
 	KUNIT_ASSERT_FALSE(test, IS_ERR_OR_NULL(df));
 	KUNIT_EXPECT_EQ(test, mig_write(df, ubuf, len, len), -EPROTO);
-	vfio_ap_mdev_close_device(&dst->vdev);
+	mig_close(dst);
 
 	memcpy(bad, data, len);
 	put_unaligned_le16(0x0702, bad + desc_len + 8 + VFIO_AP_MIG_IRQ_HDR +
@@ -1139,7 +1220,7 @@ static void vfio_ap_mig_vfio_test_irqs(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, mig_write(df, ubuf, len, 5), len);
 	KUNIT_EXPECT_PTR_EQ(test, mig_set(test, dst, VFIO_DEVICE_STATE_STOP),
 			    ERR_PTR(-EPROTO));
-	vfio_ap_mdev_close_device(&dst->vdev);
+	mig_close(dst);
 	KUNIT_EXPECT_EQ(test, dh->set_irqs, 0);
 	KUNIT_EXPECT_EQ(test, dh->nr_irqs, 0);
 
@@ -1178,13 +1259,14 @@ static struct kunit_case vfio_ap_mig_vfio_test_cases[] = {
 	KUNIT_CASE(vfio_ap_mig_vfio_test_migrate),
 	KUNIT_CASE_PARAM(vfio_ap_mig_vfio_test_hosts, check_gen_params),
 	KUNIT_CASE(vfio_ap_mig_vfio_test_queue_gone),
+	KUNIT_CASE(vfio_ap_mig_vfio_test_reset),
 	KUNIT_CASE(vfio_ap_mig_vfio_test_irqs),
 	{}
 };
 
 static struct kunit_suite vfio_ap_mig_vfio_test_suite = {
 	.name = "vfio_ap_migration_vfio",
-	.init = vfio_ap_mig_vfio_test_init,
+	.init = fake_world_init,
 	.test_cases = vfio_ap_mig_vfio_test_cases,
 };
 
@@ -1202,6 +1284,7 @@ static struct kunit_case vfio_ap_mig_glue_test_cases[] = {
 
 static struct kunit_suite vfio_ap_mig_glue_test_suite = {
 	.name = "vfio_ap_migration_glue",
+	.init = fake_world_init,
 	.test_cases = vfio_ap_mig_glue_test_cases,
 };
 
