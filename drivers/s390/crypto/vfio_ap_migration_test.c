@@ -12,7 +12,9 @@
  */
 #include <kunit/static_stub.h>
 #include <kunit/test.h>
+#include <linux/device.h>
 #include <linux/file.h>
+#include <linux/hashtable.h>
 #include <linux/module.h>
 #include <linux/string.h>
 #include <linux/uaccess.h>
@@ -74,14 +76,12 @@ struct fake_host {
  * @hosts: the hosts; each has one mdev
  * @on: the host the code under test runs on: the last one created, or
  *	the one of the mdev whose migration state last changed
- * @stores: calls of mig_store(), the stand-in for assign_adapter_store()
  * @matrix_dev: the fake matrix device of use_fake_matrix_dev(), or NULL
  */
 struct fake_world {
 	unsigned int nr_hosts;
 	struct fake_host *hosts[MAX_HOSTS];
 	struct fake_host *on;
-	unsigned int stores;
 	struct ap_matrix_dev *matrix_dev;
 };
 
@@ -888,21 +888,48 @@ static ssize_t mig_write(struct file *filp, const char __user *ubuf,
 	return off;
 }
 
-/* What assign_adapter_store() stands for: counts, changes nothing. */
-static ssize_t mig_store(struct device *dev, struct device_attribute *attr,
-			 const char *buf, size_t count)
+/* A write of @buf to the mdev's sysfs attribute @name: its store() */
+static ssize_t mig_attr_write(struct ap_matrix_mdev *matrix_mdev,
+			      const char *name, const char *buf)
 {
-	struct fake_world *w = world();
+	struct attribute **a = vfio_ap_mdev_attr_groups[0]->attrs;
+	struct device_attribute *da;
 
-	w->stores++;
-	return count;
+	for (; *a; a++) {
+		if (strcmp((*a)->name, name))
+			continue;
+		da = container_of(*a, struct device_attribute, attr);
+		return da->store(&matrix_mdev->mdev->dev, da, buf, strlen(buf));
+	}
+	KUNIT_FAIL(kunit_get_current_test(), "no attribute %s", name);
+	return -ENOENT;
 }
 
-/* A configuration write through vfio_ap's wrapper: its result. */
+/*
+ * A configuration write through vfio_ap's own attributes: assign_adapter
+ * of an adapter the mdev has (the real store() returns 3 and changes
+ * nothing). When that is refused, every other configuration attribute
+ * must be refused too, with values their store() would refuse otherwise.
+ */
 static ssize_t mig_config_write(struct ap_matrix_mdev *matrix_mdev)
 {
-	return vfio_ap_mig_config_store(&matrix_mdev->mdev->dev, NULL, "0x3",
-					3, mig_store);
+	static const char * const others[][2] = {
+		{ "unassign_adapter", "0x100" },
+		{ "assign_domain", "0x100" },
+		{ "unassign_domain", "0x100" },
+		{ "assign_control_domain", "0x100" },
+		{ "unassign_control_domain", "0x100" },
+		{ "ap_config", "x" },
+	};
+	ssize_t ret = mig_attr_write(matrix_mdev, "assign_adapter", "0x1");
+	unsigned int i;
+
+	for (i = 0; ret == -EBUSY && i < ARRAY_SIZE(others); i++)
+		KUNIT_EXPECT_EQ_MSG(kunit_get_current_test(),
+				    mig_attr_write(matrix_mdev, others[i][0],
+						   others[i][1]),
+				    -EBUSY, "%s", others[i][0]);
+	return ret;
 }
 
 /* The VMM ends a migration on the destination: STOP, then RUNNING. */
@@ -957,7 +984,6 @@ static void vfio_ap_mig_vfio_test_migrate(struct kunit *test)
 	const struct migc_desc *desc = desc_of(test, SRC_CEX8);
 	struct ap_matrix_mdev *src = mig_mdev_new(test, &two_cex8, desc);
 	struct ap_matrix_mdev *dst = mig_mdev_new(test, &two_cex8, desc);
-	struct fake_world *w = test->priv;
 	char __user *ubuf = mdev_migration_kunit_ubuf(test, 2 * PAGE_SIZE);
 	static const size_t steps[] = { 1, 5, 12, PAGE_SIZE };
 	struct vfio_device *vdev;
@@ -981,7 +1007,6 @@ static void vfio_ap_mig_vfio_test_migrate(struct kunit *test)
 	KUNIT_ASSERT_FALSE(test, IS_ERR_OR_NULL(sf));
 	/* the configuration is frozen: assign_* and ap_config get -EBUSY */
 	KUNIT_EXPECT_EQ(test, mig_config_write(src), -EBUSY);
-	KUNIT_EXPECT_EQ(test, w->stores, 0);
 	KUNIT_EXPECT_EQ(test, mdev_migration_kunit_precopy(test, sf, ubuf),
 			(long)size);
 	len = mig_read(sf, ubuf + 64, PAGE_SIZE);
@@ -1015,13 +1040,11 @@ static void vfio_ap_mig_vfio_test_migrate(struct kunit *test)
 	}
 	expect_untouched(test, dst, desc, NULL);
 	KUNIT_EXPECT_EQ(test, mig_config_write(dst), 3);
-	KUNIT_EXPECT_EQ(test, w->stores, 1);
 
 	/* the source runs on after all, and takes writes again */
 	KUNIT_EXPECT_NULL(test, mig_set(test, src, VFIO_DEVICE_STATE_RUNNING));
 	KUNIT_EXPECT_EQ(test, mig_read(sf, ubuf, 1), -ENODEV);
 	KUNIT_EXPECT_EQ(test, mig_config_write(src), 3);
-	KUNIT_EXPECT_EQ(test, w->stores, 2);
 	/* and a mask write while it runs: the hot plug of ap_config */
 	KUNIT_EXPECT_EQ(test, mig_param(test, src, "domains", "0-2"), 3);
 	KUNIT_EXPECT_EQ(test, host_of(src)->sets, 1);
@@ -1037,7 +1060,6 @@ static void vfio_ap_mig_vfio_test_hosts(struct kunit *test)
 {
 	const struct check_case *c = test->param_value;
 	const struct migc_desc *desc = desc_of(test, c->src);
-	struct fake_world *w = test->priv;
 	struct ap_matrix_mdev *src, *dst;
 	char __user *ubuf = mdev_migration_kunit_ubuf(test, 2 * PAGE_SIZE);
 	struct vfio_ap_mig_config cfg;
@@ -1080,25 +1102,72 @@ static void vfio_ap_mig_vfio_test_hosts(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, mig_write(df, ubuf, 1, 1), -ENODEV);
 	expect_untouched(test, dst, desc, c->aqm);
 	KUNIT_EXPECT_EQ(test, mig_config_write(dst), 3);
-	KUNIT_EXPECT_EQ(test, w->stores, 1);
+}
+
+static void fake_queue_release(struct device *dev)
+{
+}
+
+static void fake_queue_del(void *data)
+{
+	struct ap_device *apdev = data;
+
+	device_del(&apdev->device);
+	put_device(&apdev->device);
+}
+
+/*
+ * The queue @apqn of @matrix_mdev's configuration, bound to vfio_ap as
+ * vfio_ap_mdev_probe_queue() leaves it: a device with a vfio_ap_queue as
+ * its driver data, linked to the mdev. vfio_ap_mdev_remove_queue() frees
+ * the vfio_ap_queue; the device goes when the test ends.
+ */
+static struct ap_device *fake_queue_new(struct kunit *test,
+					struct ap_matrix_mdev *matrix_mdev,
+					unsigned long apqn)
+{
+	struct vfio_ap_queue *q;
+	struct ap_device *apdev;
+
+	apdev = kunit_kzalloc(test, sizeof(*apdev), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, apdev);
+	device_initialize(&apdev->device);
+	apdev->device.release = fake_queue_release;
+	KUNIT_ASSERT_EQ(test, dev_set_name(&apdev->device, "vfio_ap-kunit.%04lx",
+					   apqn), 0);
+	KUNIT_ASSERT_EQ(test, device_add(&apdev->device), 0);
+	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, fake_queue_del,
+							apdev), 0);
+	q = kzalloc_obj(*q);
+	KUNIT_ASSERT_NOT_NULL(test, q);
+	q->matrix_mdev = matrix_mdev;
+	q->apqn = apqn;
+	q->saved_isc = VFIO_AP_ISC_INVALID;
+	hash_add(matrix_mdev->qtable.queues, &q->mdev_qnode, apqn);
+	dev_set_drvdata(&apdev->device, q);
+	return apdev;
 }
 
 /*
  * A queue of the source's configuration leaves the host during the
- * migration: the test fails it as vfio_ap_mdev_remove_queue() does. The
- * data fd and the next state change report -ENODEV; closing the device
- * ends it.
+ * migration, through vfio_ap's own vfio_ap_mdev_remove_queue() (the queue
+ * is not in the guest's APCB and not in the host's configuration, so no
+ * AP instruction is issued): the data fd and the next state change report
+ * -ENODEV; closing the device ends it.
  */
 static void vfio_ap_mig_vfio_test_queue_gone(struct kunit *test)
 {
 	const struct migc_desc *desc = desc_of(test, SRC_CEX8);
 	struct ap_matrix_mdev *src = mig_mdev_new(test, &two_cex8, desc);
 	char __user *ubuf = mdev_migration_kunit_ubuf(test, 2 * PAGE_SIZE);
+	struct ap_device *apdev = fake_queue_new(test, src, 0x0502);
 	struct file *sf;
 
 	sf = mig_set(test, src, VFIO_DEVICE_STATE_PRE_COPY);
 	KUNIT_ASSERT_FALSE(test, IS_ERR_OR_NULL(sf));
-	mdev_migration_config_fail(src->mdev, -ENODEV);
+	vfio_ap_mdev_remove_queue(apdev);
+	KUNIT_EXPECT_NULL(test, dev_get_drvdata(&apdev->device));
+	KUNIT_EXPECT_TRUE(test, hash_empty(src->qtable.queues));
 	KUNIT_EXPECT_EQ(test, mig_read(sf, ubuf, PAGE_SIZE), -ENODEV);
 	KUNIT_EXPECT_PTR_EQ(test, mig_set(test, src, VFIO_DEVICE_STATE_STOP_COPY),
 			    ERR_PTR(-ENODEV));
