@@ -40,12 +40,12 @@
 #include "mdev_migration_priv.h"
 
 /**
- * struct mdev_migration_attr - one migration/params/<name> file
+ * struct mdev_mig_attr - one migration/params/<name> file
  * @kattr: the sysfs attribute
  * @param: the parameter it shows
  * @mdev: the device it belongs to
  */
-struct mdev_migration_attr {
+struct mdev_mig_attr {
 	struct kobj_attribute kattr;
 	const struct migc_param *param;
 	struct mdev_device *mdev;
@@ -74,7 +74,7 @@ struct mdev_migration {
 	const struct mdev_migration_ops *ops;
 	struct kobject *kobj;
 	struct attribute_group params;
-	struct mdev_migration_attr *attrs;
+	struct mdev_mig_attr *attrs;
 	struct mdev_migration_config *config;
 };
 
@@ -84,7 +84,7 @@ struct mdev_migration {
  * plus two quotes, so the strings of any description that fits a page fit
  * @str too.
  */
-struct mdev_migration_values {
+struct mdev_mig_values {
 	struct migc_value v[MIGC_MAX_PARAMS];
 	size_t used;
 	char str[MIGC_DOC_MAX];
@@ -205,9 +205,9 @@ ssize_t mdev_migration_type_store(struct mdev_type *mtype, const char *buf,
 	return ret ? ret : count;
 }
 
-static struct mdev_migration_values *mdev_mig_alloc_values(void)
+static struct mdev_mig_values *mdev_mig_alloc_values(void)
 {
-	return kmalloc_obj(struct mdev_migration_values);
+	return kmalloc_obj(struct mdev_mig_values);
 }
 
 /* Let the driver capture its state for the get() calls that follow. */
@@ -237,7 +237,7 @@ static int mdev_mig_get(struct mdev_device *mdev, const struct migc_param *p,
 }
 
 /* Keep a copy of string @v in @vals; -E2BIG if no description could. */
-static int mdev_mig_keep_str(struct mdev_migration_values *vals,
+static int mdev_mig_keep_str(struct mdev_mig_values *vals,
 			     struct migc_value *v)
 {
 	size_t n = strnlen(v->s, MIGC_STR_MAX + 1) + 1;
@@ -254,7 +254,7 @@ static int mdev_mig_keep_str(struct mdev_migration_values *vals,
 
 /* Read every parameter from one snapshot; caller holds mig->lock. */
 static int mdev_mig_read_values(struct mdev_device *mdev,
-				struct mdev_migration_values *vals)
+				struct mdev_mig_values *vals)
 {
 	struct mdev_migration *mig = mdev->migration;
 	const struct migc_model *model = mig->model;
@@ -289,7 +289,7 @@ static int mdev_mig_describe(struct mdev_device *mdev, char *buf,
 			     size_t size, bool from_file)
 {
 	struct mdev_migration *mig = mdev->migration;
-	struct mdev_migration_values *vals;
+	struct mdev_mig_values *vals;
 	int ret;
 
 	if (!mig)
@@ -361,14 +361,14 @@ static void mdev_mig_not_off(const struct migc_model *model,
  * (if not NULL) is always a string: on a refusal as incompatible, what
  * mdev_mig_not_off() finds, else empty.
  */
-VISIBLE_IF_KUNIT int mdev_mig_check_device(struct mdev_device *mdev,
-					   const struct migc_desc *src,
-					   struct migc_reason *why,
-					   bool from_file, char *not_off,
-					   size_t size)
+VISIBLE_IF_KUNIT int
+mdev_migration_check_device(struct mdev_device *mdev,
+			    const struct migc_desc *src,
+			    struct migc_reason *why, bool from_file,
+			    char *not_off, size_t size)
 {
 	struct mdev_migration *mig = mdev->migration;
-	struct mdev_migration_values *vals;
+	struct mdev_mig_values *vals;
 	int ret;
 
 	if (not_off)
@@ -394,7 +394,7 @@ out:
 	kfree(vals);
 	return ret;
 }
-EXPORT_SYMBOL_IF_KUNIT(mdev_mig_check_device);
+EXPORT_SYMBOL_IF_KUNIT(mdev_migration_check_device);
 
 /* A device check; see mdev_migration_check() */
 static int mdev_mig_check(struct mdev_device *mdev, const char *buf,
@@ -409,7 +409,7 @@ static int mdev_mig_check(struct mdev_device *mdev, const char *buf,
 	src = mdev_mig_parse_desc(buf, len);
 	if (IS_ERR(src))
 		return PTR_ERR(src);
-	ret = mdev_mig_check_device(mdev, src, &why, from_file, NULL, 0);
+	ret = mdev_migration_check_device(mdev, src, &why, from_file, NULL, 0);
 	if (ret == -EPROTO)
 		mdev_mig_log_reason(mdev_dev(mdev), NULL, &why);
 	kvfree(src);
@@ -478,8 +478,8 @@ int mdev_migration_check_predecessor(struct mdev_device *mdev,
 		ret = -EPROTO;
 		goto out;
 	}
-	ret = mdev_mig_check_device(mdev, src, &why, false, not_off,
-				    sizeof(not_off));
+	ret = mdev_migration_check_device(mdev, src, &why, false, not_off,
+					  sizeof(not_off));
 	if (ret == -EINVAL)
 		ret = -EPROTO;	/* the driver implied a value of a wrong type */
 	if (ret == -EPROTO && not_off[0])
@@ -516,7 +516,7 @@ EXPORT_SYMBOL_IF_KUNIT(mdev_migration_check_predecessor);
 int mdev_migration_stream_predecessor(struct mdev_device *mdev)
 {
 	struct mdev_migration *mig = mdev->migration;
-	struct mdev_migration_values *vals;
+	struct mdev_mig_values *vals;
 	unsigned int i;
 	int ret;
 
@@ -681,20 +681,20 @@ static struct device_attribute dev_attr_migration_info =
 	__ATTR(migration_info.json, 0644, migration_info_show,
 	       migration_info_store);
 
-static struct attribute *mdev_migration_dev_attrs[] = {
+static struct attribute *mdev_mig_dev_attrs[] = {
 	&dev_attr_migration_info.attr,
 	NULL,
 };
 
-static umode_t mdev_migration_dev_visible(struct kobject *kobj,
-					  struct attribute *attr, int n)
+static umode_t mdev_mig_dev_visible(struct kobject *kobj,
+				    struct attribute *attr, int n)
 {
 	return to_mdev_device(kobj_to_dev(kobj))->migration ? attr->mode : 0;
 }
 
 const struct attribute_group mdev_migration_dev_group = {
-	.attrs = mdev_migration_dev_attrs,
-	.is_visible = mdev_migration_dev_visible,
+	.attrs = mdev_mig_dev_attrs,
+	.is_visible = mdev_mig_dev_visible,
 };
 
 /* <device>/migration/params/<name> */
@@ -783,7 +783,7 @@ static int mdev_mig_desc_fits(struct mdev_device *mdev,
 			      const struct migc_value *v)
 {
 	struct mdev_migration *mig = mdev->migration;
-	struct mdev_migration_values *vals;
+	struct mdev_mig_values *vals;
 	char *doc;
 	int ret;
 
@@ -874,8 +874,8 @@ EXPORT_SYMBOL_IF_KUNIT(mdev_migration_param_store);
 static ssize_t mdev_mig_param_kshow(struct kobject *kobj,
 				    struct kobj_attribute *kattr, char *buf)
 {
-	struct mdev_migration_attr *a =
-		container_of(kattr, struct mdev_migration_attr, kattr);
+	struct mdev_mig_attr *a =
+		container_of(kattr, struct mdev_mig_attr, kattr);
 
 	return mdev_migration_param_show(a->mdev, a->param, buf);
 }
@@ -884,8 +884,8 @@ static ssize_t mdev_mig_param_kstore(struct kobject *kobj,
 				     struct kobj_attribute *kattr,
 				     const char *buf, size_t count)
 {
-	struct mdev_migration_attr *a =
-		container_of(kattr, struct mdev_migration_attr, kattr);
+	struct mdev_mig_attr *a =
+		container_of(kattr, struct mdev_mig_attr, kattr);
 
 	return mdev_migration_param_store(a->mdev, a->param, buf, count);
 }
@@ -907,7 +907,7 @@ static int mdev_mig_init_params(struct mdev_device *mdev,
 		return -ENOMEM;
 	}
 	for (i = 0; i < model->nr_params; i++) {
-		struct mdev_migration_attr *a = &mig->attrs[i];
+		struct mdev_mig_attr *a = &mig->attrs[i];
 		const struct migc_param *p = &model->params[i];
 
 		sysfs_attr_init(&a->kattr.attr);

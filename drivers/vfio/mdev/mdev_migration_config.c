@@ -1,24 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * Config-only migration: a complete VFIO migration v2 implementation for
- * mdev devices whose migration state is their configuration and, at most,
- * a small block of state beside it. The migration data is the framed
- * description of mdev_migration_stream_desc(), produced when the source
- * leaves RUNNING, after its configuration was frozen; the destination runs
- * the device check on it with mdev_migration_stream_in_write(). A driver
- * with &mdev_migration_ops.config_block (the s390 vfio_ap: the guest's AP
- * interrupt state) adds its block after the description when the source
- * enters STOP_COPY, checks it on RESUMING -> STOP and applies it when the
- * destination leaves STOP for a running state. A driver adopts it with
- * %MDEV_MIGRATION_CONFIG_FLAGS and &mdev_migration_config_ops, calls
- * mdev_migration_config_reset() from its close_device() and brackets
- * changes of its configuration through its own files with
- * mdev_migration_config_hold() and _unhold().
- *
- * States: STOP_COPY, P2P and PRE_COPY. Combination transitions are
- * stepped with vfio_mig_get_next_state(). PRE_COPY offers the whole block
- * as initial bytes and never has dirty bytes; at the end of the pre-copy
- * data read() fails with -ENOMSG, in STOP_COPY (same fd) it returns 0.
+ * Config-only migration: VFIO migration v2 (STOP_COPY, P2P, PRE_COPY) for
+ * mdev devices whose migration state is their configuration, plus at most
+ * a small driver block (&mdev_migration_ops.config_block). The data is the
+ * framed description, then the block; the destination checks both before
+ * it leaves RESUMING. How a driver adopts it: "Devices whose state is
+ * their configuration" in
+ * Documentation/driver-api/vfio-mediated-device-migration.rst.
  *
  * Locking, outermost first:
  * - &mdev_migration_config.state_mutex, the migration state lock: protects
@@ -71,7 +59,6 @@
  * @filp: its file
  * @lock: protects every field below
  * @vdev: the VFIO device; used only while !@disabled
- * @mdev: the device; used only while !@disabled
  * @cfg: the device's state; used only while !@disabled
  * @disabled: the session ended; the file is dead
  * @resuming: a destination's session, else a source's
@@ -91,7 +78,6 @@ struct mdev_mig_cfg_file {
 	struct file *filp;
 	struct mutex lock;	/* see above */
 	struct vfio_device *vdev;
-	struct mdev_device *mdev;
 	struct mdev_migration_config *cfg;
 	bool disabled;
 	bool resuming;
@@ -199,6 +185,13 @@ static struct mdev_device *mdev_mig_cfg_mdev(struct vfio_device *vdev)
 	return to_mdev_device(vdev->dev);
 }
 
+/* A data fd's device, an mdev: mdev_mig_cfg_mdev() said so before the fd */
+static struct mdev_device *
+mdev_mig_cfg_file_mdev(const struct mdev_mig_cfg_file *migf)
+{
+	return to_mdev_device(migf->vdev->dev);
+}
+
 /* The state, made on first use: NULL if the device cannot migrate. */
 static struct mdev_migration_config *mdev_mig_cfg_of_vdev(struct vfio_device *vdev)
 {
@@ -264,7 +257,7 @@ static int mdev_mig_cfg_block_hdr(struct mdev_mig_cfg_file *migf,
 	u32 len = get_unaligned_le32(migf->blk_hdr + 4);
 
 	if (magic != MDEV_MIGRATION_BLOCK_MAGIC || !len || len > blk->max_len) {
-		dev_notice_ratelimited(mdev_dev(migf->mdev),
+		dev_notice_ratelimited(migf->vdev->dev,
 				       "migration stream: no driver block of at most %zu bytes after the description (magic %#x, length %u)\n",
 				       blk->max_len, magic, len);
 		return -EPROTO;
@@ -284,7 +277,7 @@ static ssize_t mdev_mig_cfg_write_block(struct mdev_mig_cfg_file *migf,
 					const char __user *buf, size_t len)
 {
 	const struct mdev_migration_config_block *blk =
-		mdev_migration_config_block(migf->mdev);
+		mdev_migration_config_block(mdev_mig_cfg_file_mdev(migf));
 	size_t n, off;
 	void *dst;
 	int ret;
@@ -295,7 +288,7 @@ static ssize_t mdev_mig_cfg_write_block(struct mdev_mig_cfg_file *migf,
 		return migf->blk_err;
 	if (!blk || (migf->blk && migf->blk_have ==
 				  MDEV_MIG_CFG_BLK_HDR + migf->blk_len)) {
-		dev_notice_ratelimited(mdev_dev(migf->mdev),
+		dev_notice_ratelimited(migf->vdev->dev,
 				       "migration stream: %zu bytes after its end\n",
 				       len);
 		return -EINVAL;
@@ -338,8 +331,8 @@ static ssize_t mdev_mig_cfg_write(struct file *filp, const char __user *buf,
 	if (mdev_migration_stream_in_done(&migf->in))
 		ret = mdev_mig_cfg_write_block(migf, buf, len);
 	else
-		ret = mdev_migration_stream_in_write(migf->mdev, &migf->in,
-						     buf, len);
+		ret = mdev_migration_stream_in_write(mdev_mig_cfg_file_mdev(migf),
+						     &migf->in, buf, len);
 out:
 	mutex_unlock(&migf->lock);
 	return ret;
@@ -441,7 +434,6 @@ mdev_mig_cfg_file_new(struct vfio_device *vdev, struct mdev_device *mdev,
 	mutex_init(&migf->lock);
 	init_waitqueue_head(&migf->poll_wq);
 	migf->vdev = vdev;
-	migf->mdev = mdev;
 	migf->cfg = cfg;
 	migf->resuming = resuming;
 	if (!resuming) {
@@ -522,8 +514,9 @@ static void mdev_mig_cfg_settle(struct mdev_device *mdev,
  */
 static int mdev_mig_cfg_save_block(struct mdev_mig_cfg_file *migf)
 {
+	struct mdev_device *mdev = mdev_mig_cfg_file_mdev(migf);
 	const struct mdev_migration_config_block *blk =
-		mdev_migration_config_block(migf->mdev);
+		mdev_migration_config_block(mdev);
 	size_t hdr = migf->len;
 	ssize_t n;
 	u8 *block;
@@ -535,8 +528,7 @@ static int mdev_mig_cfg_save_block(struct mdev_mig_cfg_file *migf)
 			 GFP_KERNEL);
 	if (!block)
 		return -ENOMEM;
-	n = blk->save(migf->mdev, block + hdr + MDEV_MIG_CFG_BLK_HDR,
-		      blk->max_len);
+	n = blk->save(mdev, block + hdr + MDEV_MIG_CFG_BLK_HDR, blk->max_len);
 	if (WARN_ON_ONCE(n > (ssize_t)blk->max_len))
 		n = -EIO;
 	if (n <= 0) {
@@ -587,8 +579,9 @@ static struct file *mdev_mig_cfg_start(struct vfio_device *vdev,
 /* RESUMING -> STOP: the driver checks its block, whole, or its absence */
 static int mdev_mig_cfg_load_block(struct mdev_mig_cfg_file *migf)
 {
+	struct mdev_device *mdev = mdev_mig_cfg_file_mdev(migf);
 	const struct mdev_migration_config_block *blk =
-		mdev_migration_config_block(migf->mdev);
+		mdev_migration_config_block(mdev);
 	int ret;
 
 	lockdep_assert_held(&migf->lock);
@@ -596,14 +589,14 @@ static int mdev_mig_cfg_load_block(struct mdev_mig_cfg_file *migf)
 		return 0;
 	if (migf->blk_have &&
 	    migf->blk_have != MDEV_MIG_CFG_BLK_HDR + migf->blk_len) {
-		dev_notice_ratelimited(mdev_dev(migf->mdev),
+		dev_notice_ratelimited(migf->vdev->dev,
 				       "migration stream: incomplete driver block (%zu bytes)\n",
 				       migf->blk_have);
 		return -EPROTO;
 	}
-	ret = blk->load(migf->mdev, migf->blk, migf->blk ? migf->blk_len : 0);
+	ret = blk->load(mdev, migf->blk, migf->blk ? migf->blk_len : 0);
 	if (ret)
-		dev_notice_ratelimited(mdev_dev(migf->mdev),
+		dev_notice_ratelimited(migf->vdev->dev,
 				       "migration stream: the driver block was refused (%d)\n",
 				       ret);
 	return ret;

@@ -16,9 +16,10 @@ struct migc_reason;
 
 /* mdev_migration.c: the device check behind every caller (KUnit only) */
 #if IS_ENABLED(CONFIG_KUNIT)
-int mdev_mig_check_device(struct mdev_device *mdev,
-			  const struct migc_desc *src, struct migc_reason *why,
-			  bool from_file, char *not_off, size_t size);
+int mdev_migration_check_device(struct mdev_device *mdev,
+				const struct migc_desc *src,
+				struct migc_reason *why, bool from_file,
+				char *not_off, size_t size);
 #endif
 
 /* mdev_migration_stream.c: a stream of the model's predecessor */

@@ -21,14 +21,14 @@
 
 #include "mdev_migration_priv.h"
 
-struct mdev_migration_stream_hdr {
+struct mdev_mig_stream_hdr {
 	__le32 magic;
 	__le16 version;
 	__le16 reserved;
 	__le32 len;
 } __packed;
 
-#define MDEV_MIG_HDR_LEN sizeof(struct mdev_migration_stream_hdr)
+#define MDEV_MIG_HDR_LEN sizeof(struct mdev_mig_stream_hdr)
 static_assert(MDEV_MIG_HDR_LEN + MIGC_DOC_MAX == MDEV_MIGRATION_STREAM_DESC_MAX);
 
 /**
@@ -44,7 +44,7 @@ static_assert(MDEV_MIG_HDR_LEN + MIGC_DOC_MAX == MDEV_MIGRATION_STREAM_DESC_MAX)
  */
 void *mdev_migration_stream_desc(struct mdev_device *mdev, size_t *len)
 {
-	struct mdev_migration_stream_hdr *hdr;
+	struct mdev_mig_stream_hdr *hdr;
 	int ret;
 
 	hdr = kmalloc(MDEV_MIG_HDR_LEN + MIGC_DOC_MAX, GFP_KERNEL);
@@ -91,7 +91,7 @@ static int mdev_mig_check_magic(struct mdev_device *mdev,
 static int mdev_mig_check_hdr(struct mdev_device *mdev,
 			      struct mdev_migration_stream_in *in)
 {
-	const struct mdev_migration_stream_hdr *hdr = (const void *)in->buf;
+	const struct mdev_mig_stream_hdr *hdr = (const void *)in->buf;
 	u32 len = le32_to_cpu(hdr->len);
 
 	if (le16_to_cpu(hdr->version) != MDEV_MIGRATION_STREAM_VERSION ||

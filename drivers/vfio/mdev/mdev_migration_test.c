@@ -698,22 +698,25 @@ static void mdev_mig_test_not_off(struct kunit *test)
 	KUNIT_ASSERT_EQ(test, migc_desc_parse(wrong_type, strlen(wrong_type),
 					      src), 0);
 	strscpy(not_off, "stale");
-	KUNIT_EXPECT_EQ(test, mdev_mig_check_device(f->mdev, src, &why, false,
-						    not_off, sizeof(not_off)),
+	KUNIT_EXPECT_EQ(test, mdev_migration_check_device(f->mdev, src, &why,
+							  false, not_off,
+							  sizeof(not_off)),
 			-EINVAL);
 	KUNIT_EXPECT_STREQ(test, not_off, "");
 
 	KUNIT_ASSERT_EQ(test, migc_desc_parse(no_turbo, strlen(no_turbo), src),
 			0);
 	strscpy(not_off, "stale");
-	KUNIT_EXPECT_EQ(test, mdev_mig_check_device(f->mdev, src, &why, false,
-						    not_off, sizeof(not_off)),
+	KUNIT_EXPECT_EQ(test, mdev_migration_check_device(f->mdev, src, &why,
+							  false, not_off,
+							  sizeof(not_off)),
 			-EPROTO);
 	KUNIT_EXPECT_STREQ(test, not_off, "turbo");
 	KUNIT_ASSERT_EQ(test, fake_write(f, FAKE_TURBO, "false"), 5);
 	strscpy(not_off, "stale");
-	KUNIT_EXPECT_EQ(test, mdev_mig_check_device(f->mdev, src, &why, false,
-						    not_off, sizeof(not_off)),
+	KUNIT_EXPECT_EQ(test, mdev_migration_check_device(f->mdev, src, &why,
+							  false, not_off,
+							  sizeof(not_off)),
 			0);
 	KUNIT_EXPECT_STREQ(test, not_off, "");
 	fake_done(test, f);
