@@ -60,11 +60,14 @@ struct mdev_type;
  *	Documentation/driver-api/vfio-mediated-device-migration.rst). The
  *	core calls it with the first @predecessor_len bytes of an incoming
  *	stream that does not start with %MDEV_MIGRATION_STREAM_MAGIC. If
- *	they are the header of the predecessor's stream, fill @implied with
- *	what that stream says of its source: the model and the parameters
- *	the old format expresses (the others are then at their off_value),
- *	and return 0; the core runs the device check on it. Otherwise return
- *	-EPROTO. Called without the device's migration lock.
+ *	they are the header of the predecessor's stream, set in @implied
+ *	(one value per parameter of the model, in table order, as get()
+ *	reports them) the values that stream implies for the parameters the
+ *	old format expresses, and return 0; the others hold their off_value
+ *	already. The core runs the device check on the description of these
+ *	values. A %MIGC_STR value must stay valid until the check is done (a
+ *	constant). Otherwise return -EPROTO. Called without the device's
+ *	migration lock.
  * @predecessor_len: length of the predecessor's stream header, at least 4
  *	and at most %MDEV_MIGRATION_STREAM_DESC_MAX
  * @config_block: optional, for a driver of the config-only migration
@@ -88,7 +91,7 @@ struct mdev_migration_ops {
 			  struct migc_reason *why);
 	int (*snapshot)(struct mdev_device *mdev);
 	int (*predecessor)(struct mdev_device *mdev, const void *hdr,
-			   size_t len, struct migc_desc *implied);
+			   size_t len, struct migc_value *implied);
 	size_t predecessor_len;
 	const struct mdev_migration_config_block *config_block;
 };

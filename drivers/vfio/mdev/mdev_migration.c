@@ -453,9 +453,11 @@ size_t mdev_migration_predecessor_len(struct mdev_device *mdev)
  * @hdr: the first &mdev_migration_ops.predecessor_len bytes of the stream
  * @len: their length
  *
- * The driver says what description the stream implies; the device check
- * runs on it, so a device takes the stream only if the parameters the old
- * format cannot express are at their off values. A refusal is logged.
+ * The driver says which values the stream implies for the parameters the
+ * old format expresses; the others are at their off values. The device
+ * check runs on the description of those values, so a device takes the
+ * stream only if its own parameters the old format cannot express are at
+ * their off values. A refusal is logged.
  *
  * Return: 0 if the device can take the stream, -EPROTO if not (or if it
  * is no stream of the predecessor), -ENOMEM.
@@ -464,24 +466,44 @@ int mdev_migration_check_predecessor(struct mdev_device *mdev,
 				     const void *hdr, size_t len)
 {
 	struct mdev_migration *mig = mdev->migration;
+	const struct migc_model *model = mig->model;
 	struct migc_reason why = {};
+	struct mdev_mig_values *vals;
 	struct migc_desc *src;
 	char not_off[128];
+	unsigned int i;
 	int ret;
 
+	vals = mdev_mig_alloc_values();
 	src = kvzalloc_obj(*src);
-	if (!src)
-		return -ENOMEM;
-	if (mig->ops->predecessor(mdev, hdr, len, src)) {
+	ret = vals && src ? 0 : -ENOMEM;
+	if (ret)
+		goto out;
+	memset(vals->v, 0, sizeof(vals->v));
+	for (i = 0; i < model->nr_params; i++)
+		if (model->params[i].has_off)
+			vals->v[i] = model->params[i].off_value;
+	if (mig->ops->predecessor(mdev, hdr, len, vals->v)) {
 		dev_notice_ratelimited(mdev_dev(mdev),
 				       "migration stream: no description, and no stream of the predecessor\n");
+		ret = -EPROTO;
+		goto out;
+	}
+	/* The description of the implied values, as the engine prints it */
+	ret = migc_desc_print(model, vals->v, vals->str, sizeof(vals->str));
+	if (ret >= 0)
+		ret = migc_desc_parse(vals->str, ret, src);
+	if (ret < 0) {
+		dev_warn_ratelimited(mdev_dev(mdev),
+				     "migration stream: the driver implied no valid description of the predecessor's stream (%d)\n",
+				     ret);
 		ret = -EPROTO;
 		goto out;
 	}
 	ret = mdev_migration_check_device(mdev, src, &why, false, not_off,
 					  sizeof(not_off));
 	if (ret == -EINVAL)
-		ret = -EPROTO;	/* the driver implied a value of a wrong type */
+		ret = -EPROTO;	/* nothing malformed can reach this device */
 	if (ret == -EPROTO && not_off[0])
 		dev_notice_ratelimited(mdev_dev(mdev),
 				       "migration stream: a stream of the predecessor, which cannot express what is not at its off value here: %s\n",
@@ -493,6 +515,7 @@ int mdev_migration_check_predecessor(struct mdev_device *mdev,
 		mdev_mig_log_reason(mdev_dev(mdev), NULL, &why);
 out:
 	kvfree(src);
+	kfree(vals);
 	return ret;
 }
 EXPORT_SYMBOL_IF_KUNIT(mdev_migration_check_predecessor);

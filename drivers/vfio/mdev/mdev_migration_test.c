@@ -160,23 +160,23 @@ static const struct mdev_migration_ops fake_ops = {
 /*
  * The fake's predecessor stream starts with "OLD1" and the number of
  * ports (le32); its serial number is the one every such device had.
+ * "OLDX" makes it imply a value of the wrong type, as a buggy driver.
  */
 #define FAKE_OLD_LEN	8
 
 static int fake_predecessor(struct mdev_device *mdev, const void *hdr,
-			    size_t len, struct migc_desc *implied)
+			    size_t len, struct migc_value *implied)
 {
-	if (len != FAKE_OLD_LEN || memcmp(hdr, "OLD1", 4))
+	if (len != FAKE_OLD_LEN || memcmp(hdr, "OLD", 3))
 		return -EPROTO;
-	strscpy(implied->model, fake_model.name);
-	strscpy(implied->params[0].name, "ports");
-	implied->params[0].value.type = MIGC_INT;
-	implied->params[0].value.i = get_unaligned_le32(hdr + 4);
-	strscpy(implied->params[1].name, "serial");
-	implied->str_used = strscpy(implied->str, "sn-1") + 1;
-	implied->params[1].value.type = MIGC_STR;
-	implied->params[1].value.s = implied->str;
-	implied->nr_params = 2;
+	if (((const char *)hdr)[3] == 'X')
+		implied[FAKE_PORTS] = (struct migc_value)MIGC_STR_VALUE("2");
+	else if (((const char *)hdr)[3] == '1')
+		implied[FAKE_PORTS] = (struct migc_value)
+			MIGC_INT_VALUE(get_unaligned_le32(hdr + 4));
+	else
+		return -EPROTO;
+	implied[FAKE_SERIAL] = (struct migc_value)MIGC_STR_VALUE("sn-1");
 	return 0;
 }
 
@@ -747,6 +747,8 @@ static void mdev_mig_test_predecessor(struct kunit *test)
 	/* What the old header says still counts, and a foreign one is not it. */
 	KUNIT_EXPECT_EQ(test, fake_feed_old(test, dst, "OLD1", 3, 8), -EPROTO);
 	KUNIT_EXPECT_EQ(test, fake_feed_old(test, dst, "OLD2", 2, 8), -EPROTO);
+	/* A driver that implies a value of the wrong type gets no check. */
+	KUNIT_EXPECT_EQ(test, fake_feed_old(test, dst, "OLDX", 2, 8), -EPROTO);
 	/* A driver without a predecessor refuses the old stream. */
 	KUNIT_ASSERT_EQ(test, fake_write(plain, FAKE_TURBO, "false"), 5);
 	KUNIT_EXPECT_EQ(test, fake_feed_old(test, plain, "OLD1", 2, 8), -EPROTO);
