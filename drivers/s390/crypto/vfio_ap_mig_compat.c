@@ -19,6 +19,7 @@
  * 256 * 8 - 1 = 2047 bytes, and the whole description stays below
  * MIGC_DOC_MAX (4096), i.e. one page, which the test proves too.
  */
+#include <kunit/visibility.h>
 #include <linux/bitmap.h>
 #include <linux/errno.h>
 #include <linux/hex.h>
@@ -46,11 +47,13 @@ const struct migc_model vfio_ap_mig_model = {
 	.params = vfio_ap_mig_params,
 	.nr_params = ARRAY_SIZE(vfio_ap_mig_params),
 };
+EXPORT_SYMBOL_IF_KUNIT(vfio_ap_mig_model);
 
 const struct migc_caps vfio_ap_mig_caps = {
 	.models = &vfio_ap_mig_model,
 	.nr_models = 1,
 };
+EXPORT_SYMBOL_IF_KUNIT(vfio_ap_mig_caps);
 
 static const char * const vfio_ap_mig_mismatch_names[] = {
 	[VFIO_AP_MIG_SAME] = "same configuration",
@@ -81,6 +84,7 @@ const char *vfio_ap_mig_mismatch_str(enum vfio_ap_mig_mismatch mismatch)
 		return "unknown mismatch";
 	return vfio_ap_mig_mismatch_names[mismatch];
 }
+EXPORT_SYMBOL_IF_KUNIT(vfio_ap_mig_mismatch_str);
 
 /**
  * vfio_ap_mig_card_from_hwinfo() - the guest-visible part of a card
@@ -107,6 +111,7 @@ void vfio_ap_mig_card_from_hwinfo(const struct ap_tapq_hwinfo *hw,
 	card->class = hw->class;
 	card->ml = hw->ml;
 }
+EXPORT_SYMBOL_IF_KUNIT(vfio_ap_mig_card_from_hwinfo);
 
 /* AP masks number their bits from the left; %*pbl from the right. */
 static void vfio_ap_mig_mask_to_ids(const unsigned long *mask,
@@ -137,6 +142,7 @@ int vfio_ap_mig_mask_print(const unsigned long *mask, char *buf, size_t size)
 	len = snprintf(buf, size, "%*pbl", VFIO_AP_MIG_IDS, ids);
 	return len < size ? len : -E2BIG;
 }
+EXPORT_SYMBOL_IF_KUNIT(vfio_ap_mig_mask_print);
 
 /**
  * vfio_ap_mig_mask_parse() - read a bitmap list into an AP mask
@@ -157,6 +163,7 @@ int vfio_ap_mig_mask_parse(const char *s, unsigned long *mask)
 		__set_bit_inv(bit, mask);
 	return 0;
 }
+EXPORT_SYMBOL_IF_KUNIT(vfio_ap_mig_mask_parse);
 
 /**
  * vfio_ap_mig_cards_print() - print the ``cards`` value of a configuration
@@ -188,6 +195,7 @@ int vfio_ap_mig_cards_print(const struct vfio_ap_mig_config *cfg, char *buf,
 	}
 	return len;
 }
+EXPORT_SYMBOL_IF_KUNIT(vfio_ap_mig_cards_print);
 
 /* One entry of ``cards``: 7 hex digits. */
 static int vfio_ap_mig_card_parse(const char *s, struct vfio_ap_mig_card *c)
@@ -231,6 +239,7 @@ int vfio_ap_mig_cards_parse(const char *s, struct vfio_ap_mig_config *cfg)
 	}
 	return *s ? -EINVAL : 0;
 }
+EXPORT_SYMBOL_IF_KUNIT(vfio_ap_mig_cards_parse);
 
 /**
  * vfio_ap_mig_param_print() - print one parameter of a configuration
@@ -289,6 +298,7 @@ int vfio_ap_mig_config_from_desc(const struct migc_desc *desc,
 		return -EINVAL;
 	return vfio_ap_mig_cards_parse(val[VFIO_AP_MIG_CARDS], cfg);
 }
+EXPORT_SYMBOL_IF_KUNIT(vfio_ap_mig_config_from_desc);
 
 /**
  * vfio_ap_mig_card_compare() - can a card take the place of another?
@@ -360,6 +370,7 @@ vfio_ap_mig_beyond(const struct vfio_ap_mig_config *cfg, unsigned long apm_max,
 		return VFIO_AP_MIG_BEYOND_HOST;
 	return VFIO_AP_MIG_SAME;
 }
+EXPORT_SYMBOL_IF_KUNIT(vfio_ap_mig_beyond);
 
 /**
  * vfio_ap_mig_compare() - can a destination take a source's guest?
@@ -402,6 +413,7 @@ vfio_ap_mig_compare(const struct vfio_ap_mig_config *src,
 	}
 	return VFIO_AP_MIG_SAME;
 }
+EXPORT_SYMBOL_IF_KUNIT(vfio_ap_mig_compare);
 
 /* A mask in a reason: cut to the room there is, as the log is not ABI. */
 static void vfio_ap_mig_why_mask(char *buf, size_t size,
@@ -481,3 +493,4 @@ void vfio_ap_mig_explain(enum vfio_ap_mig_mismatch mismatch,
 				     &dst->cards[apid], what);
 	}
 }
+EXPORT_SYMBOL_IF_KUNIT(vfio_ap_mig_explain);

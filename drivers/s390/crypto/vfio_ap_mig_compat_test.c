@@ -481,5 +481,7 @@ static struct kunit_suite vfio_ap_mig_test_suite = {
 
 kunit_test_suite(vfio_ap_mig_test_suite);
 
-/* The engine's functions these tests call are exported to KUnit only. */
+/* vfio_ap and the engine export what these tests call to KUnit only */
 MODULE_IMPORT_NS("EXPORTED_FOR_KUNIT_TESTING");
+MODULE_DESCRIPTION("KUnit tests of the vfio_ap migration compatibility");
+MODULE_LICENSE("GPL");

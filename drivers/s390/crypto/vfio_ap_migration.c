@@ -85,6 +85,7 @@ VISIBLE_IF_KUNIT int vfio_ap_mig_walk_queues(vfio_ap_mig_queue_fn_t fn,
 	return driver_for_each_device(&matrix_dev->vfio_ap_drv->driver, NULL,
 				      &walk, vfio_ap_mig_bus_queue);
 }
+EXPORT_SYMBOL_IF_KUNIT(vfio_ap_mig_walk_queues);
 
 /**
  * vfio_ap_mig_maxima - the highest numbers the host has
@@ -95,6 +96,7 @@ VISIBLE_IF_KUNIT void vfio_ap_mig_maxima(struct ap_matrix *max)
 	KUNIT_STATIC_STUB_REDIRECT(vfio_ap_mig_maxima, max);
 	vfio_ap_matrix_init(&matrix_dev->info, max);
 }
+EXPORT_SYMBOL_IF_KUNIT(vfio_ap_mig_maxima);
 
 /**
  * vfio_ap_mig_reserved - whether APQNs are reserved for the host's drivers
@@ -120,6 +122,7 @@ VISIBLE_IF_KUNIT bool vfio_ap_mig_reserved(const unsigned long *apm,
 	mutex_unlock(&ap_attr_mutex);
 	return ret;
 }
+EXPORT_SYMBOL_IF_KUNIT(vfio_ap_mig_reserved);
 
 /* The callbacks, on an mdev's configuration */
 
@@ -194,6 +197,7 @@ int vfio_ap_mig_host_snapshot(struct ap_matrix_mdev *matrix_mdev)
 	}
 	return -EAGAIN;
 }
+EXPORT_SYMBOL_IF_KUNIT(vfio_ap_mig_host_snapshot);
 
 /**
  * vfio_ap_mig_host_get - a parameter's value in the last snapshot
@@ -218,6 +222,7 @@ int vfio_ap_mig_host_get(struct ap_matrix_mdev *matrix_mdev,
 	val->s = matrix_mdev->mig_value;
 	return 0;
 }
+EXPORT_SYMBOL_IF_KUNIT(vfio_ap_mig_host_get);
 
 /**
  * vfio_ap_mig_host_set - write a mask parameter to an mdev's configuration
@@ -257,6 +262,7 @@ int vfio_ap_mig_host_set(struct ap_matrix_mdev *matrix_mdev,
 		return -EINVAL;
 	return vfio_ap_mdev_set_config(matrix_mdev, &m, which);
 }
+EXPORT_SYMBOL_IF_KUNIT(vfio_ap_mig_host_set);
 
 /**
  * vfio_ap_mig_host_check - rule 4 of a device check
@@ -295,6 +301,7 @@ int vfio_ap_mig_host_check(struct ap_matrix_mdev *matrix_mdev,
 	kfree(src);
 	return ret;
 }
+EXPORT_SYMBOL_IF_KUNIT(vfio_ap_mig_host_check);
 
 /**
  * vfio_ap_mig_host_type_check - rule 4 of a type check
@@ -347,6 +354,7 @@ out:
 	kfree(src);
 	return ret;
 }
+EXPORT_SYMBOL_IF_KUNIT(vfio_ap_mig_host_type_check);
 
 /* The mdev migration callbacks */
 
@@ -524,6 +532,7 @@ const struct mdev_migration_ops vfio_ap_mig_ops = {
 	.snapshot = vfio_ap_mig_snapshot,
 	.config_block = &vfio_ap_mig_irqs,
 };
+EXPORT_SYMBOL_IF_KUNIT(vfio_ap_mig_ops);
 
 /* VFIO migration: the mdev core's config-only migration */
 

@@ -1359,5 +1359,7 @@ static struct kunit_suite vfio_ap_mig_glue_test_suite = {
 
 kunit_test_suites(&vfio_ap_mig_glue_test_suite, &vfio_ap_mig_vfio_test_suite);
 
-/* The engine's functions these tests call are exported to KUnit only. */
+/* vfio_ap and the engine export what these tests call to KUnit only */
 MODULE_IMPORT_NS("EXPORTED_FOR_KUNIT_TESTING");
+MODULE_DESCRIPTION("KUnit tests of the vfio_ap migration glue");
+MODULE_LICENSE("GPL");
