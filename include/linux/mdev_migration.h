@@ -184,9 +184,11 @@ extern const struct vfio_migration_ops mdev_migration_config_ops;
  *	-EPROTO (the state change fails, the device stays in RESUMING) with
  *	nothing of the device touched.
  * @resume: optional: apply what @load kept when the device next leaves
- *	STOP for a running state. An error fails that state change: the device stays in
- *	STOP, and a VMM may try again or reset the device, which drops what
- *	@load kept.
+ *	STOP for a running state. An error fails that state change: the
+ *	device stays in STOP, and a VMM may try again or reset the device.
+ * @discard: optional: forget what @load kept, never to be applied: the
+ *	device was reset or closed, or a new stream starts, before @resume
+ *	succeeded. Not called after @resume succeeded.
  *
  * The block's content is the driver's, versioned by the driver; the core
  * frames it after the description (magic %MDEV_MIGRATION_BLOCK_MAGIC,
@@ -199,6 +201,7 @@ struct mdev_migration_config_block {
 	ssize_t (*save)(struct mdev_device *mdev, void *buf, size_t size);
 	int (*load)(struct mdev_device *mdev, const void *buf, size_t len);
 	int (*resume)(struct mdev_device *mdev);
+	void (*discard)(struct mdev_device *mdev);
 };
 
 #define MDEV_MIGRATION_BLOCK_MAGIC	0x4244444d	/* "MDDB" */

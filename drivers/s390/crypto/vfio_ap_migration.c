@@ -396,11 +396,8 @@ static int vfio_ap_mig_type_check(struct mdev_type *mtype,
 
 /* The interrupt state, in the config-only stream's driver block */
 
-/**
- * vfio_ap_mig_irqs_drop - forget the interrupt state a stream brought
- * @matrix_mdev: the mdev, closed or reset
- */
-void vfio_ap_mig_irqs_drop(struct ap_matrix_mdev *matrix_mdev)
+/* Forget the interrupt state a stream brought */
+static void vfio_ap_mig_irqs_drop(struct ap_matrix_mdev *matrix_mdev)
 {
 	kvfree(matrix_mdev->mig_irqs);
 	matrix_mdev->mig_irqs = NULL;
@@ -516,12 +513,19 @@ static int vfio_ap_mig_irqs_resume(struct mdev_device *mdev)
 	return ret;
 }
 
+/* The device was reset or closed, or a new stream starts, before resume */
+static void vfio_ap_mig_irqs_discard(struct mdev_device *mdev)
+{
+	vfio_ap_mig_irqs_drop(vfio_ap_mig_mdev(mdev));
+}
+
 static const struct mdev_migration_config_block vfio_ap_mig_irqs = {
 	.max_len = VFIO_AP_MIG_IRQ_HDR +
 		   VFIO_AP_MIG_IRQ_MAX * VFIO_AP_MIG_IRQ_ENTRY,
 	.save = vfio_ap_mig_irqs_save,
 	.load = vfio_ap_mig_irqs_load,
 	.resume = vfio_ap_mig_irqs_resume,
+	.discard = vfio_ap_mig_irqs_discard,
 };
 
 const struct mdev_migration_ops vfio_ap_mig_ops = {

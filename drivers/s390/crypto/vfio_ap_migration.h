@@ -223,7 +223,6 @@ typedef ssize_t (*vfio_ap_mig_store_fn_t)(struct device *dev,
 					  const char *buf, size_t count);
 
 void vfio_ap_mig_init_dev(struct ap_matrix_mdev *matrix_mdev);
-void vfio_ap_mig_irqs_drop(struct ap_matrix_mdev *matrix_mdev);
 ssize_t vfio_ap_mig_config_store(struct device *dev,
 				 struct device_attribute *attr,
 				 const char *buf, size_t count,

@@ -1216,6 +1216,7 @@ static void vfio_ap_mig_vfio_test_reset(struct kunit *test)
 	vdev = &dst->vdev;
 	KUNIT_EXPECT_EQ(test, vdev->ops->ioctl(vdev, VFIO_DEVICE_RESET, 0), 0);
 	KUNIT_EXPECT_EQ(test, mig_state(test, dst), VFIO_DEVICE_STATE_RUNNING);
+	KUNIT_EXPECT_NULL(test, dst->mig_irqs);
 	KUNIT_EXPECT_EQ(test, mig_config_write(dst), 3);
 	KUNIT_EXPECT_NULL(test, mig_set(test, dst, VFIO_DEVICE_STATE_STOP));
 	KUNIT_EXPECT_NULL(test, mig_set(test, dst, VFIO_DEVICE_STATE_RUNNING));

@@ -105,7 +105,8 @@ struct mdev_mig_cfg_file {
  * @frozen: mdev_migration_freeze() was called for this migration
  * @saving: the source's session, holding a reference to its file
  * @resuming: the destination's session, holding a reference to its file
- * @resume_pending: the driver's block was loaded, its resume() is due
+ * @resume_pending: the driver's block was loaded, its resume() is due;
+ *	whoever clears it without a resume() calls the block's discard()
  * @fail_lock: protects @migrating and @err
  * @migrating: the device is not RUNNING
  * @err: mdev_migration_config_fail()'s error, until back to RUNNING
@@ -670,6 +671,21 @@ static int mdev_mig_cfg_resume(struct mdev_device *mdev,
 	return ret;
 }
 
+/* What the driver's load() kept will never be applied: its discard() */
+static void mdev_mig_cfg_discard(struct mdev_device *mdev,
+				 struct mdev_migration_config *cfg)
+{
+	const struct mdev_migration_config_block *blk;
+
+	lockdep_assert_held(&cfg->state_mutex);
+	if (!cfg->resume_pending)
+		return;
+	cfg->resume_pending = false;
+	blk = mdev_migration_config_block(mdev);
+	if (blk->discard)
+		blk->discard(mdev);
+}
+
 /* One arc of the FSM, as vfio_mig_get_next_state() lists them. */
 static struct file *mdev_mig_cfg_step(struct vfio_device *vdev,
 				      struct mdev_device *mdev,
@@ -695,7 +711,7 @@ static struct file *mdev_mig_cfg_step(struct vfio_device *vdev,
 					  next == VFIO_DEVICE_STATE_STOP_COPY);
 	if (cur == VFIO_DEVICE_STATE_STOP &&
 	    next == VFIO_DEVICE_STATE_RESUMING) {
-		cfg->resume_pending = false;
+		mdev_mig_cfg_discard(mdev, cfg);
 		return mdev_mig_cfg_start(vdev, mdev, cfg, true, false);
 	}
 	if (cur == VFIO_DEVICE_STATE_RESUMING) {
@@ -843,8 +859,9 @@ EXPORT_SYMBOL_GPL(mdev_migration_config_ops);
  *
  * Call from the driver's close_device(), and where it handles
  * VFIO_DEVICE_RESET, before it takes its own locks: the device is RUNNING
- * again, its configuration no longer frozen, and every data fd of the
- * migration is dead (read() and write() fail with -ENODEV).
+ * again, its configuration no longer frozen, every data fd of the
+ * migration is dead (read() and write() fail with -ENODEV), and a driver
+ * block loaded but not yet resumed is discarded.
  */
 void mdev_migration_config_reset(struct mdev_device *mdev)
 {
@@ -854,7 +871,7 @@ void mdev_migration_config_reset(struct mdev_device *mdev)
 		return;
 	mutex_lock(&cfg->state_mutex);
 	mdev_mig_cfg_end_sessions(cfg);
-	cfg->resume_pending = false;
+	mdev_mig_cfg_discard(mdev, cfg);
 	cfg->state = VFIO_DEVICE_STATE_RUNNING;
 	mdev_mig_cfg_settle(mdev, cfg, true);
 	mutex_unlock(&cfg->state_mutex);

@@ -78,6 +78,9 @@ static const struct migc_caps fake_caps = {
  * @snapshots: snapshot() calls
  * @sets: set() calls
  * @check_ret: what check() returns
+ * @kept: what the driver block's load() kept, until resume() or discard()
+ * @resumes: the driver block's resume() calls
+ * @discards: the driver block's discard() calls
  */
 struct mdev_mig_fake {
 	struct mdev_device *mdev;
@@ -89,6 +92,9 @@ struct mdev_mig_fake {
 	unsigned int snapshots;
 	unsigned int sets;
 	int check_ret;
+	u32 kept;
+	unsigned int resumes;
+	unsigned int discards;
 };
 
 static struct mdev_mig_fake *to_fake(struct mdev_device *mdev)
@@ -1208,6 +1214,120 @@ static void mdev_mig_test_config_save_fails(struct kunit *test)
 	fake_done(test, f);
 }
 
+/* A driver block of 4 bytes: load() keeps them for resume() or discard() */
+static ssize_t keep_block_save(struct mdev_device *mdev, void *buf,
+			       size_t size)
+{
+	put_unaligned_le32(to_fake(mdev)->ports, buf);
+	return 4;
+}
+
+static int keep_block_load(struct mdev_device *mdev, const void *buf,
+			   size_t len)
+{
+	if (len != 4)
+		return -EPROTO;
+	to_fake(mdev)->kept = get_unaligned_le32(buf);
+	return 0;
+}
+
+static int keep_block_resume(struct mdev_device *mdev)
+{
+	struct mdev_mig_fake *f = to_fake(mdev);
+
+	f->resumes++;
+	f->kept = 0;
+	return 0;
+}
+
+static void keep_block_discard(struct mdev_device *mdev)
+{
+	struct mdev_mig_fake *f = to_fake(mdev);
+
+	f->discards++;
+	f->kept = 0;
+}
+
+static const struct mdev_migration_config_block keep_block = {
+	.max_len = 4,
+	.save = keep_block_save,
+	.load = keep_block_load,
+	.resume = keep_block_resume,
+	.discard = keep_block_discard,
+};
+
+static const struct mdev_migration_ops keep_block_ops = {
+	.get = fake_get,
+	.set = fake_set,
+	.check = fake_check,
+	.snapshot = fake_snapshot,
+	.config_block = &keep_block,
+};
+
+/*
+ * The destination takes the source's stream up to STOP: load() ran. A
+ * write() ends where the description does, as a VMM's loop sees it.
+ */
+static void keep_block_load_stream(struct kunit *test, struct vfio_device *vd,
+				   char __user *ubuf, ssize_t len)
+{
+	struct file *df = cfg_set(test, vd, VFIO_DEVICE_STATE_RESUMING);
+	ssize_t n, done = 0;
+
+	KUNIT_ASSERT_FALSE(test, IS_ERR_OR_NULL(df));
+	while (done < len) {
+		n = cfg_write(df, ubuf + done, len - done);
+		KUNIT_ASSERT_GT(test, n, 0);
+		done += n;
+	}
+	KUNIT_EXPECT_NULL(test, cfg_set(test, vd, VFIO_DEVICE_STATE_STOP));
+}
+
+/*
+ * What load() kept and resume() did not apply is discarded, once, when the
+ * device is reset or a new stream starts; after resume() nothing is.
+ */
+static void mdev_mig_test_config_discard(struct kunit *test)
+{
+	struct mdev_mig_fake *src = fake_new_ops(test, &keep_block_ops);
+	struct mdev_mig_fake *dst = fake_new_ops(test, &keep_block_ops);
+	struct vfio_device *vs = fake_vdev(test, src), *vd = fake_vdev(test, dst);
+	char __user *ubuf = mdev_migration_kunit_ubuf(test, PAGE_SIZE);
+	struct file *sf;
+	ssize_t len;
+
+	src->ports = 3;
+	KUNIT_EXPECT_NULL(test, cfg_set(test, vs, VFIO_DEVICE_STATE_STOP));
+	sf = cfg_set(test, vs, VFIO_DEVICE_STATE_STOP_COPY);
+	KUNIT_ASSERT_FALSE(test, IS_ERR_OR_NULL(sf));
+	len = cfg_read(sf, ubuf, PAGE_SIZE);
+	KUNIT_ASSERT_GT(test, len, 12);
+	dst->ports = 3;
+
+	/* VFIO_DEVICE_RESET in STOP */
+	keep_block_load_stream(test, vd, ubuf, len);
+	KUNIT_EXPECT_EQ(test, dst->kept, 3);
+	mdev_migration_config_reset(dst->mdev);
+	KUNIT_EXPECT_EQ(test, dst->discards, 1);
+	KUNIT_EXPECT_EQ(test, dst->kept, 0);
+
+	/* STOP -> RESUMING: a new stream */
+	keep_block_load_stream(test, vd, ubuf, len);
+	KUNIT_EXPECT_EQ(test, dst->kept, 3);
+	keep_block_load_stream(test, vd, ubuf, len);
+	KUNIT_EXPECT_EQ(test, dst->discards, 2);
+	KUNIT_EXPECT_EQ(test, dst->kept, 3);
+
+	/* resumed: a later reset has nothing to discard */
+	KUNIT_EXPECT_NULL(test, cfg_set(test, vd, VFIO_DEVICE_STATE_RUNNING));
+	KUNIT_EXPECT_EQ(test, dst->resumes, 1);
+	mdev_migration_config_reset(dst->mdev);
+	KUNIT_EXPECT_EQ(test, dst->discards, 2);
+	KUNIT_EXPECT_NULL(test, cfg_set(test, vs, VFIO_DEVICE_STATE_RUNNING));
+	fake_done(test, src);
+	fake_done(test, dst);
+}
+
 /* The config-only ops of a VFIO device that is no mdev: ENODEV, no access. */
 static void mdev_mig_test_config_not_mdev(struct kunit *test)
 {
@@ -1406,6 +1526,7 @@ static struct kunit_case mdev_migration_test_cases[] = {
 	KUNIT_CASE(mdev_mig_test_config_not_mdev),
 	KUNIT_CASE(mdev_mig_test_config_poll),
 	KUNIT_CASE(mdev_mig_test_config_save_fails),
+	KUNIT_CASE(mdev_mig_test_config_discard),
 	KUNIT_CASE_PARAM(mdev_mig_test_validate, valid_gen_params),
 	KUNIT_CASE(mdev_mig_test_fixed_param),
 	{}
