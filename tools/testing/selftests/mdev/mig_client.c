@@ -128,7 +128,11 @@
  * fsm: walks every arc of the migration FSM between the seven states:
  * for each (FROM, TO) the device is reset (VFIO_DEVICE_RESET), moved to
  * FROM, its data_fd prepared (in RESUMING: the device's own stream, saved
- * first, written whole), then TO is requested. STOP_COPY -> PRE_COPY and
+ * first, written whole, of any size), then TO is requested. A state the
+ * device's migration flags do not offer (PRE_COPY without
+ * VFIO_MIGRATION_PRE_COPY, the P2P states without VFIO_MIGRATION_P2P) is
+ * no FROM, and as a TO it must be refused with EINVAL, the device staying
+ * in FROM. STOP_COPY -> PRE_COPY and
  * STOP_COPY -> PRE_COPY_P2P must fail; every other arc must reach TO and
  * return a new data_fd exactly when it starts a session (entering the
  * saving group or RESUMING); a data_fd that continues must deliver the
@@ -1614,6 +1618,26 @@ static const __u32 fsm_states[] = {
 	VFIO_DEVICE_STATE_PRE_COPY_P2P,
 };
 
+/* The device's migration flags: which of the states it offers */
+static __u64 fsm_flags;
+
+static bool fsm_offered(__u32 s)
+{
+	bool p2p = fsm_flags & VFIO_MIGRATION_P2P;
+	bool pre_copy = fsm_flags & VFIO_MIGRATION_PRE_COPY;
+
+	switch (s) {
+	case VFIO_DEVICE_STATE_RUNNING_P2P:
+		return p2p;
+	case VFIO_DEVICE_STATE_PRE_COPY:
+		return pre_copy;
+	case VFIO_DEVICE_STATE_PRE_COPY_P2P:
+		return p2p && pre_copy;
+	default:
+		return true;
+	}
+}
+
 static bool fsm_saving(__u32 s)
 {
 	return s == VFIO_DEVICE_STATE_STOP_COPY ||
@@ -1629,10 +1653,7 @@ static bool fsm_new_session(__u32 from, __u32 to)
 }
 
 /* What a device's own stream looks like, for the arcs out of RESUMING. */
-static struct {
-	unsigned char buf[READ_SIZE];
-	size_t len;
-} fsm_stream;
+static struct stream fsm_stream;
 
 static char fsm_msg[256];
 
@@ -1646,16 +1667,24 @@ static int fsm_fail(const char *fmt, ...)
 	return -1;
 }
 
-/* Read @fd until EOF (@eof) or ENOMSG; compare with the stream's rest. */
+/*
+ * Read @fd until EOF (@eof) or ENOMSG, comparing with the stream's rest:
+ * one byte more than the stream is enough to tell it is longer.
+ */
 static int fsm_read(int fd, size_t from, bool eof, size_t *got)
 {
 	unsigned char buf[READ_SIZE];
-	size_t len = 0;
+	size_t len = 0, left = fsm_stream.len - from, n_cmp;
 	ssize_t n;
 
 	for (;;) {
-		n = read(fd, buf + len, sizeof(buf) - len);
+		n = read(fd, buf, sizeof(buf));
 		if (n > 0) {
+			n_cmp = MIN((size_t)n, left > len ? left - len : 0);
+			if (n_cmp != (size_t)n ||
+			    memcmp(buf, fsm_stream.buf + from + len, n_cmp))
+				return fsm_fail("read %zu bytes, not the %zu of the stream",
+						len + n, left);
 			len += n;
 			continue;
 		}
@@ -1666,10 +1695,25 @@ static int fsm_read(int fd, size_t from, bool eof, size_t *got)
 		return fsm_fail("read: %s", n ? err_str(errno) : "EOF in PRE_COPY");
 	}
 	*got = len;
-	if (from + len != fsm_stream.len ||
-	    memcmp(buf, fsm_stream.buf + from, len))
+	if (len != left)
 		return fsm_fail("read %zu bytes, not the %zu of the stream",
-				len, fsm_stream.len - from);
+				len, left);
+	return 0;
+}
+
+/* The whole stream into a RESUMING data_fd, however the device splits it */
+static int fsm_write_stream(int fd)
+{
+	size_t done = 0;
+	ssize_t n;
+
+	while (done < fsm_stream.len) {
+		n = write(fd, fsm_stream.buf + done, fsm_stream.len - done);
+		if (n <= 0)
+			return fsm_fail("RESUMING: writing the stream at %zu: %s",
+					done, n ? err_str(errno) : "0 bytes taken");
+		done += n;
+	}
 	return 0;
 }
 
@@ -1700,10 +1744,8 @@ static int fsm_reach(struct vfio_dev *dev, __u32 from, int *fd, size_t *pos)
 			   fsm_new_session(VFIO_DEVICE_STATE_RUNNING, from)))
 		return fsm_fail("RUNNING -> %s: data_fd %d", state_name(from),
 				*fd);
-	if (from == VFIO_DEVICE_STATE_RESUMING &&
-	    write(*fd, fsm_stream.buf, fsm_stream.len) != (ssize_t)fsm_stream.len)
-		return fsm_fail("RESUMING: writing the stream: %s",
-				err_str(errno));
+	if (from == VFIO_DEVICE_STATE_RESUMING && fsm_write_stream(*fd))
+		return -1;
 	if (from == VFIO_DEVICE_STATE_PRE_COPY ||
 	    from == VFIO_DEVICE_STATE_PRE_COPY_P2P) {
 		/* read the first byte: the rest must follow on the same fd */
@@ -1735,9 +1777,10 @@ static int fsm_dead(int fd, __u32 from)
 /* One arc; 0 ok (fsm_msg says what), -1 failed (fsm_msg says why). */
 static int fsm_arc(struct vfio_dev *dev, __u32 from, __u32 to)
 {
-	bool refused = from == VFIO_DEVICE_STATE_STOP_COPY &&
-		       (to == VFIO_DEVICE_STATE_PRE_COPY ||
-			to == VFIO_DEVICE_STATE_PRE_COPY_P2P);
+	bool refused = !fsm_offered(to) ||
+		       (from == VFIO_DEVICE_STATE_STOP_COPY &&
+			(to == VFIO_DEVICE_STATE_PRE_COPY ||
+			 to == VFIO_DEVICE_STATE_PRE_COPY_P2P));
 	int fd, nfd, ret = -1;
 	size_t pos, got = 0;
 	bool new_fd;
@@ -1815,8 +1858,11 @@ static int fsm_prepare(struct vfio_dev *dev)
 	    vfio_mig_set_state(dev, VFIO_DEVICE_STATE_STOP_COPY, &fd) || fd < 0)
 		return -1;
 	do {
-		n = read(fd, fsm_stream.buf + fsm_stream.len,
-			 sizeof(fsm_stream.buf) - fsm_stream.len);
+		if (stream_reserve(&fsm_stream, READ_SIZE)) {
+			close(fd);
+			return fsm_fail("out of memory");
+		}
+		n = read(fd, fsm_stream.buf + fsm_stream.len, READ_SIZE);
 		if (n > 0)
 			fsm_stream.len += n;
 	} while (n > 0);
@@ -1847,11 +1893,17 @@ static int cmd_fsm(int argc, char **argv)
 		return print_usage("fsm needs <uuid>");
 	if (side_open(&dev, "dev", argv[1]) || side_flags(&dev))
 		return EXIT_SETUP;
+	fsm_flags = dev.flags;
 	if (fsm_prepare(&dev.dev)) {
 		say("fsm: cannot prepare: %s", fsm_msg);
 		return EXIT_MIGRATION;
 	}
 	for (i = 0; i < ARRAY_SIZE(fsm_states); i++) {
+		if (!fsm_offered(fsm_states[i])) {
+			say("fsm: %s: not offered by the device, no arcs from it",
+			    state_name(fsm_states[i]));
+			continue;
+		}
 		for (j = 0; j < ARRAY_SIZE(fsm_states); j++) {
 			__u32 from = fsm_states[i], to = fsm_states[j];
 			int ret = fsm_arc(&dev.dev, from, to);
