@@ -36,9 +36,10 @@ static_assert(MDEV_MIG_HDR_LEN + MIGC_DOC_MAX == MDEV_MIGRATION_STREAM_DESC_MAX)
  * @mdev: the source device
  * @len: set to the length of the block
  *
- * Call once the device left RUNNING for a migration state, so that the
- * runtime parameters the description shows are frozen (see
- * mdev_migration_freeze()).
+ * Call once the device left RUNNING for a migration state, after the
+ * driver's own mdev_migration_freeze(@mdev, true), so that the runtime
+ * parameters the description shows are frozen: leaving RUNNING does not
+ * freeze them by itself.
  *
  * Return: the block, to be freed with kfree(), or an ERR_PTR().
  */
