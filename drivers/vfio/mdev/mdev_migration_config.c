@@ -34,6 +34,8 @@
  * close_device() returns.
  */
 
+#include <kunit/static_stub.h>
+#include <kunit/visibility.h>
 #include <linux/anon_inodes.h>
 #include <linux/file.h>
 #include <linux/fs.h>
@@ -250,6 +252,17 @@ out:
 	return ret;
 }
 
+/*
+ * The memory of the driver's block, whose header was accepted. KUnit makes
+ * it fail to show that the failure is final for the data fd.
+ */
+VISIBLE_IF_KUNIT void *mdev_migration_config_block_alloc(size_t len)
+{
+	KUNIT_STATIC_STUB_REDIRECT(mdev_migration_config_block_alloc, len);
+	return kvmalloc(len, GFP_KERNEL);
+}
+EXPORT_SYMBOL_IF_KUNIT(mdev_migration_config_block_alloc);
+
 /* The header of the driver's block is complete: is it one it can take? */
 static int mdev_mig_cfg_block_hdr(struct mdev_mig_cfg_file *migf,
 				  const struct mdev_migration_config_block *blk)
@@ -263,7 +276,7 @@ static int mdev_mig_cfg_block_hdr(struct mdev_mig_cfg_file *migf,
 				       blk->max_len, magic, len);
 		return -EPROTO;
 	}
-	migf->blk = kvmalloc(len, GFP_KERNEL);
+	migf->blk = mdev_migration_config_block_alloc(len);
 	if (!migf->blk)
 		return -ENOMEM;
 	migf->blk_len = len;

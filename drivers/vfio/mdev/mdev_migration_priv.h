@@ -14,12 +14,14 @@ struct mdev_migration_config;
 struct migc_desc;
 struct migc_reason;
 
-/* mdev_migration.c: the device check behind every caller (KUnit only) */
 #if IS_ENABLED(CONFIG_KUNIT)
+/* mdev_migration.c: the device check behind every caller (KUnit only) */
 int mdev_migration_check_device(struct mdev_device *mdev,
 				const struct migc_desc *src,
 				struct migc_reason *why, bool from_file,
 				char *not_off, size_t size);
+/* mdev_migration_config.c: a driver block's memory (KUnit stubs it) */
+void *mdev_migration_config_block_alloc(size_t len);
 #endif
 
 /* mdev_migration_stream.c: a stream of the model's predecessor */

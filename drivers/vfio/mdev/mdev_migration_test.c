@@ -9,6 +9,7 @@
  */
 
 #include <kunit/device.h>
+#include <kunit/static_stub.h>
 #include <kunit/test.h>
 #include <kunit/visibility.h>
 #include <linux/completion.h>
@@ -1328,6 +1329,55 @@ static void mdev_mig_test_config_discard(struct kunit *test)
 	fake_done(test, dst);
 }
 
+static void *no_block_alloc(size_t len)
+{
+	return NULL;
+}
+
+/*
+ * The block's memory cannot be had once its header arrived: ENOMEM, and
+ * final, as a refusal is: every later write and RESUMING -> STOP fail the
+ * same way, even once memory is there again, and nothing is written to a
+ * block that does not exist. A reset and a new stream work again.
+ */
+static void mdev_mig_test_config_block_enomem(struct kunit *test)
+{
+	struct mdev_mig_fake *src = fake_new_ops(test, &keep_block_ops);
+	struct mdev_mig_fake *dst = fake_new_ops(test, &keep_block_ops);
+	struct vfio_device *vs = fake_vdev(test, src), *vd = fake_vdev(test, dst);
+	char __user *ubuf = mdev_migration_kunit_ubuf(test, PAGE_SIZE);
+	struct file *sf, *df;
+	ssize_t len, desc;
+
+	sf = cfg_set(test, vs, VFIO_DEVICE_STATE_STOP_COPY);
+	KUNIT_ASSERT_FALSE(test, IS_ERR_OR_NULL(sf));
+	len = cfg_read(sf, ubuf, PAGE_SIZE);
+	KUNIT_ASSERT_GT(test, len, 12);
+
+	kunit_activate_static_stub(test, mdev_migration_config_block_alloc,
+				   no_block_alloc);
+	df = cfg_set(test, vd, VFIO_DEVICE_STATE_RESUMING);
+	KUNIT_ASSERT_FALSE(test, IS_ERR_OR_NULL(df));
+	desc = cfg_write(df, ubuf, len);
+	KUNIT_ASSERT_EQ(test, desc, len - 8 - 4);	/* the description */
+	KUNIT_EXPECT_EQ(test, cfg_write(df, ubuf + desc, 8), -ENOMEM);
+	kunit_deactivate_static_stub(test, mdev_migration_config_block_alloc);
+	KUNIT_EXPECT_EQ(test, cfg_write(df, ubuf + desc + 8, 4), -ENOMEM);
+	KUNIT_EXPECT_PTR_EQ(test, cfg_set(test, vd, VFIO_DEVICE_STATE_STOP),
+			    ERR_PTR(-ENOMEM));
+	KUNIT_EXPECT_EQ(test, mdev_migration_kunit_state(test, vd),
+			VFIO_DEVICE_STATE_RESUMING);
+	KUNIT_EXPECT_EQ(test, dst->kept, 0);
+
+	mdev_migration_config_reset(dst->mdev);
+	keep_block_load_stream(test, vd, ubuf, len);
+	KUNIT_EXPECT_EQ(test, dst->kept, 2);
+	KUNIT_EXPECT_NULL(test, cfg_set(test, vd, VFIO_DEVICE_STATE_RUNNING));
+	KUNIT_EXPECT_NULL(test, cfg_set(test, vs, VFIO_DEVICE_STATE_RUNNING));
+	fake_done(test, src);
+	fake_done(test, dst);
+}
+
 /* The config-only ops of a VFIO device that is no mdev: ENODEV, no access. */
 static void mdev_mig_test_config_not_mdev(struct kunit *test)
 {
@@ -1527,6 +1577,7 @@ static struct kunit_case mdev_migration_test_cases[] = {
 	KUNIT_CASE(mdev_mig_test_config_poll),
 	KUNIT_CASE(mdev_mig_test_config_save_fails),
 	KUNIT_CASE(mdev_mig_test_config_discard),
+	KUNIT_CASE(mdev_mig_test_config_block_enomem),
 	KUNIT_CASE_PARAM(mdev_mig_test_validate, valid_gen_params),
 	KUNIT_CASE(mdev_mig_test_fixed_param),
 	{}
