@@ -82,7 +82,8 @@ struct mdev_migration {
  * A snapshot of a device's parameter values, in model order, and copies
  * of its string values in @str. A string prints as at least its own bytes
  * plus two quotes, so the strings of any description that fits a page fit
- * @str too.
+ * @str too. The predecessor check uses @str for the description its values
+ * print as instead: they are the driver's, no copies.
  */
 struct mdev_mig_values {
 	struct migc_value v[MIGC_MAX_PARAMS];
