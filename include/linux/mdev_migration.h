@@ -178,6 +178,9 @@ extern const struct vfio_migration_ops mdev_migration_config_ops;
  *	0 for nothing to send, or a negative errno, which fails the state
  *	change. Called when the device enters STOP_COPY: it is stopped and
  *	its configuration frozen, so the block and the description agree.
+ *	Not called while a stream loaded into the device waits for @resume
+ *	(a destination saved again before it ran): the core then sends the
+ *	block that stream brought, unchanged, or none if it had none.
  * @load: the destination's side, on RESUMING -> STOP once the description
  *	was accepted: check the block the source sent (@buf, @len), or its
  *	absence (%NULL, 0), and keep what it says for @resume. Return 0, or

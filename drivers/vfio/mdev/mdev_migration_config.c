@@ -99,8 +99,8 @@ struct mdev_mig_cfg_file {
 /**
  * struct mdev_migration_config - config-only migration state of a device
  * @state_mutex: the migration state lock; protects @state, @frozen,
- *	@saving, @resuming and @resume_pending, and a new hold's check of
- *	@state
+ *	@saving, @resuming, @resume_pending and @pending, and a new hold's
+ *	check of @state
  * @holders: configuration changes in progress (mdev_migration_config_hold())
  * @holders_wq: where leaving RUNNING waits for @holders to drop to 0
  * @state: the VFIO migration state
@@ -109,6 +109,9 @@ struct mdev_mig_cfg_file {
  * @resuming: the destination's session, holding a reference to its file
  * @resume_pending: the driver's block was loaded, its resume() is due;
  *	whoever clears it without a resume() calls the block's discard()
+ * @pending: while @resume_pending: the block that was loaded, or NULL if
+ *	the source sent none; a save sends it again instead of calling save()
+ * @pending_len: its length
  * @fail_lock: protects @migrating and @err
  * @migrating: the device is not RUNNING
  * @err: mdev_migration_config_fail()'s error, until back to RUNNING
@@ -124,6 +127,8 @@ struct mdev_migration_config {
 	struct mdev_mig_cfg_file *saving;
 	struct mdev_mig_cfg_file *resuming;
 	bool resume_pending;
+	void *pending;
+	size_t pending_len;
 	raw_spinlock_t fail_lock;	/* see above */
 	bool migrating;
 	int err;
@@ -170,6 +175,7 @@ void mdev_migration_config_free(struct mdev_migration_config *cfg)
 	cancel_work_sync(&cfg->fail_work);
 	/* close_device() ended every session before the driver went away */
 	WARN_ON_ONCE(cfg->saving || cfg->resuming);
+	kvfree(cfg->pending);
 	mutex_destroy(&cfg->state_mutex);
 	kfree(cfg);
 }
@@ -522,6 +528,33 @@ static void mdev_mig_cfg_settle(struct mdev_device *mdev,
 }
 
 /*
+ * The driver's block as a save sends it now, in @buf of blk->max_len
+ * bytes: its length, 0 for none, or an errno. A stream loaded into the
+ * device and not yet resumed is the device's state beside its
+ * configuration: its block goes on unchanged (the driver's save() would
+ * see a device that never ran it).
+ */
+static ssize_t mdev_mig_cfg_block_out(struct mdev_device *mdev,
+				      struct mdev_migration_config *cfg,
+				      void *buf)
+{
+	const struct mdev_migration_config_block *blk =
+		mdev_migration_config_block(mdev);
+	ssize_t n;
+
+	lockdep_assert_held(&cfg->state_mutex);
+	if (cfg->resume_pending) {
+		if (cfg->pending)
+			memcpy(buf, cfg->pending, cfg->pending_len);
+		return cfg->pending ? cfg->pending_len : 0;
+	}
+	n = blk->save(mdev, buf, blk->max_len);
+	if (WARN_ON_ONCE(n > (ssize_t)blk->max_len))
+		n = -EIO;
+	return n;
+}
+
+/*
  * The source enters STOP_COPY: the device is stopped and its
  * configuration frozen, so the driver's block now goes after the
  * description and agrees with it.
@@ -542,9 +575,8 @@ static int mdev_mig_cfg_save_block(struct mdev_mig_cfg_file *migf)
 			 GFP_KERNEL);
 	if (!block)
 		return -ENOMEM;
-	n = blk->save(mdev, block + hdr + MDEV_MIG_CFG_BLK_HDR, blk->max_len);
-	if (WARN_ON_ONCE(n > (ssize_t)blk->max_len))
-		n = -EIO;
+	n = mdev_mig_cfg_block_out(mdev, migf->cfg,
+				   block + hdr + MDEV_MIG_CFG_BLK_HDR);
 	if (n <= 0) {
 		kvfree(block);
 		return n;
@@ -633,10 +665,15 @@ static int mdev_mig_cfg_finish_resuming(struct mdev_device *mdev,
 	}
 	if (!ret)
 		ret = mdev_mig_cfg_load_block(migf);
+	if (!ret && mdev_migration_config_block(mdev)) {
+		cfg->resume_pending = true;
+		cfg->pending = migf->blk;
+		cfg->pending_len = migf->blk ? migf->blk_len : 0;
+		migf->blk = NULL;
+	}
 	mutex_unlock(&migf->lock);
 	if (ret)
 		return ret;
-	cfg->resume_pending = !!mdev_migration_config_block(mdev);
 	mdev_mig_cfg_end_sessions(cfg);
 	return 0;
 }
@@ -662,6 +699,16 @@ static bool mdev_mig_cfg_precopy(enum vfio_device_mig_state state)
 	       state == VFIO_DEVICE_STATE_PRE_COPY_P2P;
 }
 
+/* No stream waits to be resumed any more */
+static void mdev_mig_cfg_drop_pending(struct mdev_migration_config *cfg)
+{
+	lockdep_assert_held(&cfg->state_mutex);
+	cfg->resume_pending = false;
+	kvfree(cfg->pending);
+	cfg->pending = NULL;
+	cfg->pending_len = 0;
+}
+
 /* The first move out of STOP after a stream was loaded: the driver's turn */
 static int mdev_mig_cfg_resume(struct mdev_device *mdev,
 			       struct mdev_migration_config *cfg)
@@ -680,7 +727,7 @@ static int mdev_mig_cfg_resume(struct mdev_device *mdev,
 				       "migration: the device cannot resume the state it received (%d)\n",
 				       ret);
 	else
-		cfg->resume_pending = false;
+		mdev_mig_cfg_drop_pending(cfg);
 	return ret;
 }
 
@@ -693,7 +740,7 @@ static void mdev_mig_cfg_discard(struct mdev_device *mdev,
 	lockdep_assert_held(&cfg->state_mutex);
 	if (!cfg->resume_pending)
 		return;
-	cfg->resume_pending = false;
+	mdev_mig_cfg_drop_pending(cfg);
 	blk = mdev_migration_config_block(mdev);
 	if (blk->discard)
 		blk->discard(mdev);
@@ -801,7 +848,8 @@ static int mdev_mig_cfg_get_state(struct vfio_device *vdev,
 }
 
 /* Add to @len what the driver's block would take if saved now. */
-static int mdev_mig_cfg_block_len(struct mdev_device *mdev, size_t *len)
+static int mdev_mig_cfg_block_len(struct mdev_device *mdev,
+				  struct mdev_migration_config *cfg, size_t *len)
 {
 	const struct mdev_migration_config_block *blk =
 		mdev_migration_config_block(mdev);
@@ -813,12 +861,12 @@ static int mdev_mig_cfg_block_len(struct mdev_device *mdev, size_t *len)
 	buf = kvmalloc(blk->max_len, GFP_KERNEL);
 	if (!buf)
 		return -ENOMEM;
-	n = blk->save(mdev, buf, blk->max_len);
+	n = mdev_mig_cfg_block_out(mdev, cfg, buf);
 	kvfree(buf);
 	if (n < 0)
 		return n;
 	if (n)
-		*len += MDEV_MIG_CFG_BLK_HDR + min_t(size_t, n, blk->max_len);
+		*len += MDEV_MIG_CFG_BLK_HDR + n;
 	return 0;
 }
 
@@ -849,7 +897,7 @@ static int mdev_mig_cfg_get_data_size(struct vfio_device *vdev,
 	}
 	/* the driver's block, made on entering STOP_COPY, as it is now */
 	if (!ret && !saved)
-		ret = mdev_mig_cfg_block_len(mdev, &len);
+		ret = mdev_mig_cfg_block_len(mdev, cfg, &len);
 	mutex_unlock(&cfg->state_mutex);
 	*stop_copy_length = len;
 	return ret;

@@ -79,7 +79,9 @@ static const struct migc_caps fake_caps = {
  * @snapshots: snapshot() calls
  * @sets: set() calls
  * @check_ret: what check() returns
+ * @irq: state beside the configuration, which the driver block carries
  * @kept: what the driver block's load() kept, until resume() or discard()
+ * @saves: the driver block's save() calls
  * @resumes: the driver block's resume() calls
  * @discards: the driver block's discard() calls
  */
@@ -93,7 +95,9 @@ struct mdev_mig_fake {
 	unsigned int snapshots;
 	unsigned int sets;
 	int check_ret;
+	u32 irq;
 	u32 kept;
+	unsigned int saves;
 	unsigned int resumes;
 	unsigned int discards;
 };
@@ -1219,7 +1223,10 @@ static void mdev_mig_test_config_save_fails(struct kunit *test)
 static ssize_t keep_block_save(struct mdev_device *mdev, void *buf,
 			       size_t size)
 {
-	put_unaligned_le32(to_fake(mdev)->ports, buf);
+	struct mdev_mig_fake *f = to_fake(mdev);
+
+	f->saves++;
+	put_unaligned_le32(f->irq, buf);
 	return 4;
 }
 
@@ -1237,6 +1244,7 @@ static int keep_block_resume(struct mdev_device *mdev)
 	struct mdev_mig_fake *f = to_fake(mdev);
 
 	f->resumes++;
+	f->irq = f->kept;
 	f->kept = 0;
 	return 0;
 }
@@ -1297,13 +1305,12 @@ static void mdev_mig_test_config_discard(struct kunit *test)
 	struct file *sf;
 	ssize_t len;
 
-	src->ports = 3;
+	src->irq = 3;
 	KUNIT_EXPECT_NULL(test, cfg_set(test, vs, VFIO_DEVICE_STATE_STOP));
 	sf = cfg_set(test, vs, VFIO_DEVICE_STATE_STOP_COPY);
 	KUNIT_ASSERT_FALSE(test, IS_ERR_OR_NULL(sf));
 	len = cfg_read(sf, ubuf, PAGE_SIZE);
 	KUNIT_ASSERT_GT(test, len, 12);
-	dst->ports = 3;
 
 	/* VFIO_DEVICE_RESET in STOP */
 	keep_block_load_stream(test, vd, ubuf, len);
@@ -1329,6 +1336,56 @@ static void mdev_mig_test_config_discard(struct kunit *test)
 	fake_done(test, dst);
 }
 
+/*
+ * A destination saved again before it ran (RESUMING -> STOP -> STOP_COPY:
+ * an incoming VM migrated on before it started) sends the block it loaded,
+ * not what save() finds on a device that never applied it, and counts it
+ * in MIG_DATA_SIZE; leaving STOP later still resumes it.
+ */
+static void mdev_mig_test_config_pending_resaved(struct kunit *test)
+{
+	struct mdev_mig_fake *src = fake_new_ops(test, &keep_block_ops);
+	struct mdev_mig_fake *dst = fake_new_ops(test, &keep_block_ops);
+	struct vfio_device *vs = fake_vdev(test, src), *vd = fake_vdev(test, dst);
+	char __user *ubuf = mdev_migration_kunit_ubuf(test, 2 * PAGE_SIZE);
+	u8 *first, *again;
+	unsigned long size;
+	struct file *sf;
+	ssize_t len;
+
+	first = kunit_kzalloc(test, PAGE_SIZE, GFP_KERNEL);
+	again = kunit_kzalloc(test, PAGE_SIZE, GFP_KERNEL);
+	KUNIT_ASSERT_TRUE(test, first && again);
+	src->irq = 7;
+	sf = cfg_set(test, vs, VFIO_DEVICE_STATE_STOP_COPY);
+	KUNIT_ASSERT_FALSE(test, IS_ERR_OR_NULL(sf));
+	len = cfg_read(sf, ubuf, PAGE_SIZE);
+	KUNIT_ASSERT_GT(test, len, 12);
+	KUNIT_ASSERT_EQ(test, copy_from_user(first, ubuf, len), 0);
+	KUNIT_EXPECT_EQ(test, get_unaligned_le32(first + len - 4), 7);
+
+	keep_block_load_stream(test, vd, ubuf, len);
+	KUNIT_EXPECT_EQ(test, dst->kept, 7);
+	KUNIT_EXPECT_EQ(test, vd->mig_ops->migration_get_data_size(vd, &size),
+			0);
+	KUNIT_EXPECT_EQ(test, size, (unsigned long)len);
+	sf = cfg_set(test, vd, VFIO_DEVICE_STATE_STOP_COPY);
+	KUNIT_ASSERT_FALSE(test, IS_ERR_OR_NULL(sf));
+	KUNIT_EXPECT_EQ(test, cfg_read(sf, ubuf + PAGE_SIZE, PAGE_SIZE), len);
+	KUNIT_ASSERT_EQ(test, copy_from_user(again, ubuf + PAGE_SIZE, len), 0);
+	KUNIT_EXPECT_EQ(test, memcmp(first, again, len), 0);
+	KUNIT_EXPECT_EQ(test, dst->saves, 0);
+
+	/* the second migration is given up: the destination runs, resumed */
+	KUNIT_EXPECT_NULL(test, cfg_set(test, vd, VFIO_DEVICE_STATE_RUNNING));
+	KUNIT_EXPECT_EQ(test, dst->resumes, 1);
+	KUNIT_EXPECT_EQ(test, dst->irq, 7);
+	KUNIT_EXPECT_EQ(test, dst->discards, 0);
+	KUNIT_EXPECT_NULL(test, cfg_set(test, vs, VFIO_DEVICE_STATE_RUNNING));
+	fake_done(test, src);
+	fake_done(test, dst);
+}
+
 static void *no_block_alloc(size_t len)
 {
 	return NULL;
@@ -1349,6 +1406,7 @@ static void mdev_mig_test_config_block_enomem(struct kunit *test)
 	struct file *sf, *df;
 	ssize_t len, desc;
 
+	src->irq = 5;
 	sf = cfg_set(test, vs, VFIO_DEVICE_STATE_STOP_COPY);
 	KUNIT_ASSERT_FALSE(test, IS_ERR_OR_NULL(sf));
 	len = cfg_read(sf, ubuf, PAGE_SIZE);
@@ -1371,7 +1429,7 @@ static void mdev_mig_test_config_block_enomem(struct kunit *test)
 
 	mdev_migration_config_reset(dst->mdev);
 	keep_block_load_stream(test, vd, ubuf, len);
-	KUNIT_EXPECT_EQ(test, dst->kept, 2);
+	KUNIT_EXPECT_EQ(test, dst->kept, 5);
 	KUNIT_EXPECT_NULL(test, cfg_set(test, vd, VFIO_DEVICE_STATE_RUNNING));
 	KUNIT_EXPECT_NULL(test, cfg_set(test, vs, VFIO_DEVICE_STATE_RUNNING));
 	fake_done(test, src);
@@ -1578,6 +1636,7 @@ static struct kunit_case mdev_migration_test_cases[] = {
 	KUNIT_CASE(mdev_mig_test_config_save_fails),
 	KUNIT_CASE(mdev_mig_test_config_discard),
 	KUNIT_CASE(mdev_mig_test_config_block_enomem),
+	KUNIT_CASE(mdev_mig_test_config_pending_resaved),
 	KUNIT_CASE_PARAM(mdev_mig_test_validate, valid_gen_params),
 	KUNIT_CASE(mdev_mig_test_fixed_param),
 	{}
