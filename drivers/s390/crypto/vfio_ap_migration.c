@@ -466,7 +466,9 @@ static int vfio_ap_mig_irqs_load(struct mdev_device *mdev, const void *buf,
 
 	if (!buf)
 		goto keep;
-	n = len >= VFIO_AP_MIG_IRQ_HDR ? get_unaligned_le32(buf + 4) : 0;
+	if (len < VFIO_AP_MIG_IRQ_HDR)
+		goto bad;
+	n = get_unaligned_le32(buf + 4);
 	if (get_unaligned_le16(buf) != VFIO_AP_MIG_IRQ_VERSION ||
 	    get_unaligned_le16(buf + 2) || !n || n > VFIO_AP_MIG_IRQ_MAX ||
 	    len != VFIO_AP_MIG_IRQ_HDR + n * VFIO_AP_MIG_IRQ_ENTRY)

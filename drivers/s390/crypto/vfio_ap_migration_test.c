@@ -1224,13 +1224,70 @@ static void vfio_ap_mig_vfio_test_reset(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, host_of(dst)->nr_irqs, 0);
 }
 
+/* Breaks of a block of two entries: header @h, first entry @e */
+static void irq_bad_version(u8 *h, u8 *e)
+{
+	put_unaligned_le16(2, h);
+}
+
+static void irq_bad_reserved(u8 *h, u8 *e)
+{
+	put_unaligned_le16(1, h + 2);
+}
+
+static void irq_bad_count(u8 *h, u8 *e)
+{
+	put_unaligned_le32(1, h + 4);
+}
+
+static void irq_bad_isc(u8 *h, u8 *e)
+{
+	e[2] = 8;
+}
+
+static void irq_bad_entry(u8 *h, u8 *e)
+{
+	e[3] = 1;
+}
+
+static void irq_bad_nib(u8 *h, u8 *e)
+{
+	put_unaligned_le64(0, e + 4);
+}
+
+static void irq_bad_twice(u8 *h, u8 *e)
+{
+	memcpy(e + VFIO_AP_MIG_IRQ_ENTRY, e, 2);
+}
+
+static void (* const irq_bad[])(u8 *h, u8 *e) = {
+	irq_bad_version, irq_bad_reserved, irq_bad_count, irq_bad_isc,
+	irq_bad_entry, irq_bad_nib, irq_bad_twice,
+};
+
+/* A stream whose interrupt block @dst must refuse before touching anything */
+static void irqs_refused(struct kunit *test, struct ap_matrix_mdev *dst,
+			 char __user *ubuf, const u8 *stream, ssize_t len)
+{
+	struct file *df;
+
+	KUNIT_ASSERT_EQ(test, copy_to_user(ubuf, stream, len), 0);
+	df = mig_set(test, dst, VFIO_DEVICE_STATE_RESUMING);
+	KUNIT_ASSERT_FALSE(test, IS_ERR_OR_NULL(df));
+	KUNIT_EXPECT_EQ(test, mig_write(df, ubuf, len, len), len);
+	KUNIT_EXPECT_PTR_EQ(test, mig_set(test, dst, VFIO_DEVICE_STATE_STOP),
+			    ERR_PTR(-EPROTO));
+	mig_close(dst);
+}
+
 /*
  * The interrupt state the source's guest set (PQAP(AQIC)) on two of its
  * eight queues: in the driver block after the description, applied on
  * the destination when it leaves STOP, on exactly those queues; a
- * destination that cannot re-enable them stays in STOP until it can;
- * blocks cut short, too long or naming a queue outside the configuration
- * are refused with EPROTO before anything is applied.
+ * destination that cannot re-enable them stays in STOP until it can, and
+ * saved again meanwhile sends them on; blocks cut short, too long or
+ * naming a queue outside the configuration are refused with EPROTO before
+ * anything is applied.
  */
 static void vfio_ap_mig_vfio_test_irqs(struct kunit *test)
 {
@@ -1244,7 +1301,7 @@ static void vfio_ap_mig_vfio_test_irqs(struct kunit *test)
 	char __user *ubuf = mdev_migration_kunit_ubuf(test, 2 * PAGE_SIZE);
 	size_t desc_len = 12 + strlen(SRC_CEX8 "\n"), blk;
 	struct fake_host *sh = host_of(src), *dh = host_of(dst);
-	u8 *data, *bad;
+	u8 *data, *bad, *e;
 	struct file *df;
 	unsigned int i;
 	ssize_t len;
@@ -1291,6 +1348,18 @@ static void vfio_ap_mig_vfio_test_irqs(struct kunit *test)
 	KUNIT_EXPECT_PTR_EQ(test, mig_set(test, dst, VFIO_DEVICE_STATE_STOP),
 			    ERR_PTR(-EPROTO));
 	mig_close(dst);
+
+	/* vfio_ap's own checks of a block the core framed correctly */
+	e = bad + desc_len + 8;
+	for (i = 0; i < ARRAY_SIZE(irq_bad); i++) {
+		memcpy(bad, data, len);
+		irq_bad[i](e, e + VFIO_AP_MIG_IRQ_HDR);
+		irqs_refused(test, dst, ubuf, bad, len);
+	}
+	/* shorter than its own header (3 bytes, framed) */
+	memcpy(bad, data, len);
+	put_unaligned_le32(3, bad + desc_len + 4);
+	irqs_refused(test, dst, ubuf, bad, desc_len + 8 + 3);
 	KUNIT_EXPECT_EQ(test, dh->set_irqs, 0);
 	KUNIT_EXPECT_EQ(test, dh->nr_irqs, 0);
 
@@ -1306,6 +1375,15 @@ static void vfio_ap_mig_vfio_test_irqs(struct kunit *test)
 			    ERR_PTR(-EIO));
 	KUNIT_EXPECT_EQ(test, mig_state(test, dst), VFIO_DEVICE_STATE_STOP);
 	KUNIT_EXPECT_EQ(test, dh->nr_irqs, 0);
+
+	/*
+	 * saved again before it ran: the interrupt state it received goes on,
+	 * not the none its queues have
+	 */
+	KUNIT_ASSERT_EQ(test, mig_save(test, dst, ubuf), len);
+	KUNIT_ASSERT_EQ(test, copy_from_user(bad, ubuf, len), 0);
+	KUNIT_EXPECT_EQ(test, memcmp(bad, data, len), 0);
+	KUNIT_EXPECT_NULL(test, mig_set(test, dst, VFIO_DEVICE_STATE_STOP));
 
 	/* once it can, exactly the source's queues get their interrupts */
 	dh->set_irqs_ret = 0;
