@@ -16,6 +16,8 @@
 #   6 sparse (C=2) on the same folders: no warning in a project file
 #   7 the documentation builds with Sphinx, kernel-doc and ABI files
 #     included, without a warning (harness/docs-check.sh)
+#   8 the guide's table of adoption sizes states the sizes the patches
+#     and new files have (harness/adoption-sizes.sh)
 #
 # vfio_ap is built for s390, with W=1, by harness/build-s390.sh. Prints
 # "ok N name"/"not ok N name" per gate, the problems found, and closes
@@ -70,7 +72,7 @@ count() { grep -c "$@" || true; }
 diag() { sed 's/^/# /'; }
 
 echo "TAP version 13"
-echo "1..7"
+echo "1..8"
 
 # checkpatch <log> <args...>: run it in the tree, summary of problems.
 checkpatch() {
@@ -174,6 +176,12 @@ out=$("$REPO/harness/docs-check.sh" "$TREE" "$G/docs" "${DOCS[@]}" 2>&1)
 rc=$?
 diag <<< "$out"
 result "$rc" docs "${DOCS[*]}: $(sed -n 's/^documentation: //p' <<< "$out"), $((SECONDS - t)) s"
+
+# 8: the guide's adoption sizes are those of the series.
+out=$("$REPO/harness/adoption-sizes.sh" 2>&1)
+rc=$?
+diag <<< "$out"
+result "$rc" sizes "$(tail -1 <<< "$out")"
 
 echo "$pass passed, $failn failed"
 [ "$failn" = 0 ]
