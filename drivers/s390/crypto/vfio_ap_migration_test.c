@@ -45,6 +45,11 @@
  * @irqs: the interrupt state the guest set on the mdev's queues
  * @set_irqs: calls of vfio_ap_mdev_set_irqs() for the mdev
  * @set_irqs_ret: what they return; on 0 they replace @irqs
+ * @resets: queues vfio_ap_mig_reset_queues() was asked to reset
+ * @reset_ret: what it returns
+ * @enables: AQIC enables of vfio_ap_mig_aqic()
+ * @disables: AQIC disables of vfio_ap_mig_aqic()
+ * @aqic_fail: the AQIC enable that fails, counted in @enables; 0 none
  */
 struct fake_host {
 	struct ap_matrix_mdev *matrix_mdev;
@@ -66,6 +71,11 @@ struct fake_host {
 	struct vfio_ap_mig_irq irqs[4];
 	unsigned int set_irqs;
 	int set_irqs_ret;
+	unsigned int resets;
+	int reset_ret;
+	unsigned int enables;
+	unsigned int disables;
+	unsigned int aqic_fail;
 };
 
 #define MAX_HOSTS	2
@@ -190,6 +200,34 @@ static int fake_set_irqs(struct ap_matrix_mdev *matrix_mdev,
 	memcpy(fh->irqs, irqs, n * sizeof(*irqs));
 	fh->nr_irqs = n;
 	return 0;
+}
+
+/* The stub of vfio_ap_mig_reset_queues(): the resets always end */
+static int fake_reset_queues(struct ap_matrix_mdev *matrix_mdev,
+			     const struct vfio_ap_mig_irq *irqs, unsigned int n)
+{
+	struct fake_host *fh = host_of(matrix_mdev);
+
+	fh->resets += n;
+	return fh->reset_ret;
+}
+
+/* The stub of vfio_ap_mig_aqic(): the queue as a real AQIC leaves it */
+static u8 fake_aqic(struct vfio_ap_queue *q, const struct vfio_ap_mig_irq *irq)
+{
+	struct fake_host *fh = host_of(q->matrix_mdev);
+
+	if (!irq) {
+		fh->disables++;
+		q->saved_iova = 0;
+		q->saved_isc = VFIO_AP_ISC_INVALID;
+		return AP_RESPONSE_NORMAL;
+	}
+	if (++fh->enables == fh->aqic_fail)
+		return AP_RESPONSE_INVALID_ADDRESS;
+	q->saved_iova = irq->nib;
+	q->saved_isc = irq->isc;
+	return AP_RESPONSE_NORMAL;
 }
 
 /* Both suites: an empty world, the host functions stubbed */
@@ -1403,12 +1441,115 @@ static void vfio_ap_mig_vfio_test_irqs(struct kunit *test)
 	KUNIT_EXPECT_NULL(test, mig_set(test, src, VFIO_DEVICE_STATE_RUNNING));
 }
 
+/* A queue of @matrix_mdev's queue table, as probe() leaves it; no device */
+static struct vfio_ap_queue *irq_queue_new(struct kunit *test,
+					   struct ap_matrix_mdev *matrix_mdev,
+					   unsigned long apqn)
+{
+	struct vfio_ap_queue *q = kunit_kzalloc(test, sizeof(*q), GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, q);
+	q->matrix_mdev = matrix_mdev;
+	q->apqn = apqn;
+	q->saved_isc = VFIO_AP_ISC_INVALID;
+	hash_add(matrix_mdev->qtable.queues, &q->mdev_qnode, apqn);
+	return q;
+}
+
+static void drop_fake_kvm(void *data)
+{
+	struct ap_matrix_mdev *matrix_mdev = data;
+
+	matrix_mdev->kvm = NULL;
+}
+
+/*
+ * The interrupt state through vfio_ap's own vfio_ap_mdev_get_irqs() and
+ * vfio_ap_mdev_set_irqs() on the queues of its queue table; only the AP
+ * instructions (the resets, AQIC) are stand-ins. The source's guest
+ * enabled interrupts on two of eight queues, and a third is being reset
+ * (its ISC already invalid): two go. A destination without a guest, then
+ * one whose AQIC fails on a queue, stays in STOP with no queue enabled;
+ * then exactly the two queues get the source's ISC and NIB, after a reset.
+ */
+static void vfio_ap_mig_vfio_test_irqs_queues(struct kunit *test)
+{
+	const struct migc_desc *desc = desc_of(test, SRC_CEX8);
+	struct ap_matrix_mdev *src = mig_mdev_new(test, &two_cex8, desc);
+	struct ap_matrix_mdev *dst = mig_mdev_new(test, &two_cex8, desc);
+	char __user *ubuf = mdev_migration_kunit_ubuf(test, PAGE_SIZE);
+	size_t desc_len = 12 + strlen(SRC_CEX8 "\n");
+	struct vfio_ap_queue *sq[8], *dq[8];
+	struct fake_host *dh = host_of(dst);
+	struct file *df;
+	unsigned int i;
+	ssize_t len;
+
+	kunit_deactivate_static_stub(test, vfio_ap_mdev_get_irqs);
+	kunit_deactivate_static_stub(test, vfio_ap_mdev_set_irqs);
+	kunit_activate_static_stub(test, vfio_ap_mig_reset_queues,
+				   fake_reset_queues);
+	kunit_activate_static_stub(test, vfio_ap_mig_aqic, fake_aqic);
+	for (i = 0; i < ARRAY_SIZE(sq); i++) {
+		/* 01.0000 - 01.0003, 05.0000 - 05.0003 */
+		sq[i] = irq_queue_new(test, src, AP_MKQID(i < 4 ? 1 : 5, i % 4));
+		dq[i] = irq_queue_new(test, dst, AP_MKQID(i < 4 ? 1 : 5, i % 4));
+	}
+	sq[0]->saved_iova = 0x10000;
+	sq[0]->saved_isc = 3;
+	sq[6]->saved_iova = 0x20008;
+	sq[6]->saved_isc = 7;
+	sq[3]->saved_iova = 0x30000;	/* a reset is freeing it */
+
+	len = mig_save(test, src, ubuf);
+	KUNIT_EXPECT_EQ(test, len, (ssize_t)(desc_len + 8 + VFIO_AP_MIG_IRQ_HDR +
+					     2 * VFIO_AP_MIG_IRQ_ENTRY));
+	KUNIT_EXPECT_NULL(test, mig_set(test, src, VFIO_DEVICE_STATE_RUNNING));
+
+	/* no guest uses the destination */
+	df = mig_set(test, dst, VFIO_DEVICE_STATE_RESUMING);
+	KUNIT_ASSERT_FALSE(test, IS_ERR_OR_NULL(df));
+	KUNIT_EXPECT_EQ(test, mig_write(df, ubuf, len, len), len);
+	KUNIT_EXPECT_NULL(test, mig_set(test, dst, VFIO_DEVICE_STATE_STOP));
+	KUNIT_EXPECT_PTR_EQ(test, mig_set(test, dst, VFIO_DEVICE_STATE_RUNNING),
+			    ERR_PTR(-ENODEV));
+	KUNIT_EXPECT_EQ(test, dh->resets, 0);
+
+	/* a guest, and the second AQIC fails: the first is disabled again */
+	dst->kvm = kunit_kzalloc(test, sizeof(*dst->kvm), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, dst->kvm);
+	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, drop_fake_kvm,
+							dst), 0);
+	dh->aqic_fail = 2;
+	KUNIT_EXPECT_PTR_EQ(test, mig_set(test, dst, VFIO_DEVICE_STATE_RUNNING),
+			    ERR_PTR(-EIO));
+	KUNIT_EXPECT_EQ(test, mig_state(test, dst), VFIO_DEVICE_STATE_STOP);
+	KUNIT_EXPECT_EQ(test, dh->resets, 2);
+	KUNIT_EXPECT_EQ(test, dh->enables, 2);
+	KUNIT_EXPECT_EQ(test, dh->disables, 1);
+	for (i = 0; i < ARRAY_SIZE(dq); i++)
+		KUNIT_EXPECT_EQ(test, dq[i]->saved_iova, 0);
+
+	/* then it can: exactly the source's two, reset first */
+	dh->aqic_fail = 0;
+	KUNIT_EXPECT_NULL(test, mig_set(test, dst, VFIO_DEVICE_STATE_RUNNING));
+	KUNIT_EXPECT_EQ(test, dh->resets, 4);
+	for (i = 0; i < ARRAY_SIZE(dq); i++) {
+		KUNIT_EXPECT_EQ(test, dq[i]->saved_iova,
+				i == 3 ? 0 : sq[i]->saved_iova);
+		if (dq[i]->saved_iova)
+			KUNIT_EXPECT_EQ(test, dq[i]->saved_isc, sq[i]->saved_isc);
+	}
+	KUNIT_EXPECT_NULL(test, dst->mig_irqs);
+}
+
 static struct kunit_case vfio_ap_mig_vfio_test_cases[] = {
 	KUNIT_CASE(vfio_ap_mig_vfio_test_migrate),
 	KUNIT_CASE_PARAM(vfio_ap_mig_vfio_test_hosts, check_gen_params),
 	KUNIT_CASE(vfio_ap_mig_vfio_test_queue_gone),
 	KUNIT_CASE(vfio_ap_mig_vfio_test_reset),
 	KUNIT_CASE(vfio_ap_mig_vfio_test_irqs),
+	KUNIT_CASE(vfio_ap_mig_vfio_test_irqs_queues),
 	{}
 };
 
